@@ -807,6 +807,9 @@ class CodeGenLLVM final : public ir::IRVisitor {
     FunctionState saved = save_state();
 
     begin_function(wrapper);
+    wrapper->getArg(0)->setName("begin");
+    wrapper->getArg(1)->setName("end");
+    wrapper->getArg(2)->setName("closure");
     std::vector<llvm::Value *> worker_args{wrapper->getArg(0), wrapper->getArg(1)};
     for (size_t i = 0; i < field_types.size(); ++i) {
       llvm::Value *field = builder_.CreateStructGEP(closure_ty, wrapper->getArg(2),
@@ -822,6 +825,7 @@ class CodeGenLLVM final : public ir::IRVisitor {
     llvm::Value *begin = worker->getArg(0), *end = worker->getArg(1), *base = worker->getArg(2);
     begin->setName("begin");
     end->setName("end");
+    base->setName(op->loop_var.name() + ".min");
     for (size_t i = 0; i < free.result.size(); ++i) {
       const ir::Variable *v = free.result[i];
       unsigned arg_no = static_cast<unsigned>(3 + i);

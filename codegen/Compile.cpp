@@ -6,6 +6,8 @@
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/DiagnosticInfo.h>
+#include <llvm/IR/DiagnosticPrinter.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
@@ -51,6 +53,31 @@ std::vector<std::string> split_features(const std::string &features) {
   }
   return out;
 }
+
+/// Collects LLVM's error diagnostics of one context. Warnings and remarks are dropped: a leftover
+/// vectorize or unroll hint that LLVM cannot honour is not worth a line on stderr.
+class Diagnostics {
+ public:
+  explicit Diagnostics(llvm::LLVMContext &ctx) { ctx.setDiagnosticHandlerCallBack(&handle, this); }
+  /// Throws UserError quoting LLVM when an error was reported during `stage`.
+  void check(const char *stage) const {
+    user_check(errors_.empty()) << stage << " failed: " << errors_;
+  }
+
+ private:
+  static void handle(const llvm::DiagnosticInfo &info, void *self) {
+    if (info.getSeverity() != llvm::DS_Error) return;
+    std::string message;
+    llvm::raw_string_ostream os(message);
+    llvm::DiagnosticPrinterRawOStream printer(os);
+    info.print(printer);
+    os.flush();
+    auto *d = static_cast<Diagnostics *>(self);
+    if (!d->errors_.empty()) d->errors_ += "; ";
+    d->errors_ += message;
+  }
+  std::string errors_;
+};
 
 std::string llvm_message(llvm::Error err) { return llvm::toString(std::move(err)); }
 
@@ -124,6 +151,7 @@ int run_process(const std::vector<std::string> &argv, std::string *output) {
 // ---- JIT ----------------------------------------------------------------------------------------
 
 struct JitModule::Impl {
+  std::unique_ptr<Diagnostics> diagnostics;  // outlives the context, which the JIT owns
   std::unique_ptr<llvm::orc::LLJIT> jit;
 };
 
@@ -143,7 +171,9 @@ JitModule::JitModule(const std::vector<ir::LoweredFunc> &funcs, const Target &ta
   user_check(bool(tm)) << "LLVM cannot create a JIT target machine for '" << target.str()
                        << "': " << llvm_message(tm.takeError());
   auto ctx = std::make_unique<llvm::LLVMContext>();
+  impl_->diagnostics = std::make_unique<Diagnostics>(*ctx);
   auto module = build_module(funcs, **tm, *ctx, /*optimize=*/true);
+  impl_->diagnostics->check("optimization");
 
   auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(jtmb).create();
   user_check(bool(jit)) << "LLVM cannot create a JIT: " << llvm_message(jit.takeError());
@@ -159,6 +189,7 @@ JitModule::JitModule(const std::vector<ir::LoweredFunc> &funcs, const Target &ta
   }
   auto table = impl_->jit->lookup(runtime::kRuntimeTableSymbol);
   user_check(bool(table)) << "JIT compilation failed: " << llvm_message(table.takeError());
+  impl_->diagnostics->check("JIT compilation");
   runtime::fill_runtime_table(table->toPtr<void *>());
 }
 
@@ -179,7 +210,9 @@ std::string emit_llvm_ir(const std::vector<ir::LoweredFunc> &funcs, const Target
                          bool optimize) {
   auto tm = create_target_machine(target);
   llvm::LLVMContext ctx;
+  Diagnostics diagnostics(ctx);
   auto module = build_module(funcs, *tm, ctx, optimize);
+  diagnostics.check("optimization");
   std::string text;
   llvm::raw_string_ostream os(text);
   module->print(os, nullptr);
@@ -190,10 +223,12 @@ std::string emit_llvm_ir(const std::vector<ir::LoweredFunc> &funcs, const Target
 std::string emit_assembly(const std::vector<ir::LoweredFunc> &funcs, const Target &target) {
   auto tm = create_target_machine(target);
   llvm::LLVMContext ctx;
+  Diagnostics diagnostics(ctx);
   auto module = build_module(funcs, *tm, ctx, true);
   llvm::SmallVector<char, 0> buf;
   llvm::raw_svector_ostream os(buf);
   emit_machine_code(*module, *tm, os, llvm::CGFT_AssemblyFile);
+  diagnostics.check("assembly generation");
   return std::string(buf.begin(), buf.end());
 }
 
@@ -201,12 +236,14 @@ void emit_object(const std::vector<ir::LoweredFunc> &funcs, const Target &target
                  const std::string &path) {
   auto tm = create_target_machine(target);
   llvm::LLVMContext ctx;
+  Diagnostics diagnostics(ctx);
   auto module = build_module(funcs, *tm, ctx, true);
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
   user_check(!ec) << "cannot write object file '" << path << "': " << ec.message();
   emit_machine_code(*module, *tm, os, llvm::CGFT_ObjectFile);
   os.close();
+  diagnostics.check("object generation");
   user_check(!os.has_error()) << "cannot write object file '" << path
                               << "': " << os.error().message();
 }

@@ -290,12 +290,24 @@ class NestBuilder {
     const auto &leaves = s->leaf_iter_vars;
     // Fresh loop variables so the init nest does not rebind the main nest's variables.
     std::unordered_map<const Variable *, Expr> fresh;
-    std::vector<std::pair<Var, int64_t>> loops;
+    struct InitLoop {
+      Var var;
+      int64_t extent;
+      ForKind kind;
+    };
+    std::vector<InitLoop> loops;
     for (size_t i = first_reduce; i < leaves.size(); ++i) {
       if (leaves[i].kind() == IterVarKind::Reduce) continue;
       Var v(leaves[i].name() + ".init");
       fresh[leaves[i].var().get()] = v;
-      loops.emplace_back(v, L.extent.at(leaves[i].get()));
+      // Unrolled and vectorized leaves stay so in the init (registers); the rest run serially.
+      ForKind kind = ForKind::Serial;
+      auto ann = s->annotations.find(leaves[i].get());
+      if (ann != s->annotations.end() &&
+          (ann->second.kind == ForKind::Unrolled || ann->second.kind == ForKind::Vectorized)) {
+        kind = ann->second.kind;
+      }
+      loops.push_back({v, L.extent.at(leaves[i].get()), kind});
     }
     std::vector<Expr> idx;
     for (const Expr &e : indices) idx.push_back(substitute(e, fresh));
@@ -306,7 +318,7 @@ class NestBuilder {
       }
     }
     for (auto it = loops.rbegin(); it != loops.rend(); ++it) {
-      st = For::make(it->first, Expr(0), Expr(it->second), ForKind::Serial, st);
+      st = For::make(it->var, Expr(0), Expr(it->extent), it->kind, st);
     }
     return st;
   }

@@ -2,7 +2,6 @@
 #include "ir/ops/Elemwise.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "ir/ops/detail/ShapeCheck.h"
 
@@ -67,7 +66,8 @@ Tensor hard_swish(const Tensor &x) {
 }
 
 Tensor gelu(const Tensor &x) {
-  Expr half = constant(x, 0.5), one = constant(x, 1), inv_sqrt2 = constant(x, M_SQRT1_2);
+  Expr half = constant(x, 0.5), one = constant(x, 1);
+  Expr inv_sqrt2 = constant(x, 0.70710678118654752440);
   return elemwise(
       x, [&](Expr v) { return half * v * (one + ir::erf(v * inv_sqrt2)); }, "gelu");
 }

@@ -24,13 +24,17 @@ te::Tensor leaky_relu(const te::Tensor &x, double alpha = 0.01);
 te::Tensor clip(const te::Tensor &x, double lo, double hi);
 /// 1 / (1 + exp(-x)).
 te::Tensor sigmoid(const te::Tensor &x);
+/// Hyperbolic tangent.
 te::Tensor tanh(const te::Tensor &x);
+/// e raised to x (inf on overflow).
 te::Tensor exp(const te::Tensor &x);
 /// Natural logarithm (NaN below 0, -inf at 0, as in C).
 te::Tensor log(const te::Tensor &x);
 /// Square root (NaN below 0).
 te::Tensor sqrt(const te::Tensor &x);
+/// |x|.
 te::Tensor abs(const te::Tensor &x);
+/// -x.
 te::Tensor neg(const te::Tensor &x);
 /// The Gauss error function.
 te::Tensor erf(const te::Tensor &x);

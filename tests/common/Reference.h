@@ -19,6 +19,7 @@ struct HostTensor {
   /// A zero-filled tensor of `shape`.
   explicit HostTensor(std::vector<int64_t> shape);
   HostTensor(std::vector<int64_t> shape, std::vector<float> data);
+  /// Number of elements.
   int64_t size() const { return static_cast<int64_t>(data.size()); }
   /// The element at `idx` (one index per dimension).
   float &at(const std::vector<int64_t> &idx);

@@ -421,6 +421,23 @@ TEST(CodeGenLLVM, IfThenElseAndBoolBuffers) {
   }
 }
 
+TEST(CodeGenLLVM, LeftoverVectorizedAndUnrolledLoopsRunSerially) {
+  // Loops that lowering left as Vectorized/Unrolled (here with a runtime extent) run serially.
+  const int64_t n = 13;
+  Var a("A", Handle()), len("len", Handle()), c("C", Handle()), i("i"), j("j");
+  Expr extent = Load::make(Int(64), len, 0);
+  Stmt body = Block::make(
+      {For::make(i, 0, extent, ForKind::Vectorized, Store::make(c, load_f32(a, i) * Expr(3.0f), i)),
+       For::make(j, 0, extent, ForKind::Unrolled,
+                 Store::make(c, load_f32(c, j) + Expr(1.0f), j))});
+  LoweredFunc f{"leftover", {arg(a, Float(32), n), arg(len, Int(64), 1), arg(c, Float(32), n)}, body};
+  auto av = test::random_floats(n, 18);
+  std::vector<int64_t> lv{n - 2};
+  std::vector<float> cv(n, 5.0f);
+  run(f, {av.data(), lv.data(), cv.data()});
+  for (int64_t k = 0; k < n; ++k) EXPECT_EQ(cv[k], k < n - 2 ? av[k] * 3.0f + 1.0f : 5.0f) << k;
+}
+
 TEST(CodeGenLLVM, SharedLibraryLoadsAndRuns) {
   ThreadCount restore;
   autotune_set_num_threads(2);
