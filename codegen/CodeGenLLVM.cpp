@@ -78,15 +78,18 @@ std::optional<RampForm> match_ramp(const ir::Expr &e) {
     const auto *ba = add->a.as<ir::Broadcast>();
     const auto *bb = add->b.as<ir::Broadcast>();
     if (bb) {
-      if (auto r = match_ramp(add->a)) return RampForm{ir::Add::make(r->base, bb->value), r->stride};
+      if (auto r = match_ramp(add->a))
+        return RampForm{ir::Add::make(r->base, bb->value), r->stride};
     }
     if (ba) {
-      if (auto r = match_ramp(add->b)) return RampForm{ir::Add::make(ba->value, r->base), r->stride};
+      if (auto r = match_ramp(add->b))
+        return RampForm{ir::Add::make(ba->value, r->base), r->stride};
     }
   }
   if (const auto *sub = e.as<ir::Sub>()) {
     if (const auto *bb = sub->b.as<ir::Broadcast>()) {
-      if (auto r = match_ramp(sub->a)) return RampForm{ir::Sub::make(r->base, bb->value), r->stride};
+      if (auto r = match_ramp(sub->a))
+        return RampForm{ir::Sub::make(r->base, bb->value), r->stride};
     }
   }
   return std::nullopt;
@@ -143,10 +146,9 @@ class CodeGenLLVM final : public ir::IRVisitor {
     ptr_ = llvm::PointerType::get(ctx_, 0);
     // Weak, so that several generated objects can be linked into one library sharing one table.
     auto *table_ty = llvm::ArrayType::get(ptr_, runtime::kRuntimeTableSlots);
-    table_ = new llvm::GlobalVariable(module_, table_ty, /*isConstant=*/false,
-                                      llvm::GlobalValue::WeakAnyLinkage,
-                                      llvm::ConstantAggregateZero::get(table_ty),
-                                      runtime::kRuntimeTableSymbol);
+    table_ = new llvm::GlobalVariable(
+        module_, table_ty, /*isConstant=*/false, llvm::GlobalValue::WeakAnyLinkage,
+        llvm::ConstantAggregateZero::get(table_ty), runtime::kRuntimeTableSymbol);
     table_->setAlignment(llvm::Align(8));
   }
 
@@ -159,9 +161,9 @@ class CodeGenLLVM final : public ir::IRVisitor {
 
     // 1. The body, taking the buffers as noalias pointers.
     std::vector<llvm::Type *> params(f.args.size(), ptr_);
-    auto *body = llvm::Function::Create(llvm::FunctionType::get(void_, params, false),
-                                        llvm::GlobalValue::InternalLinkage, f.name + ".body",
-                                        module_);
+    auto *body =
+        llvm::Function::Create(llvm::FunctionType::get(void_, params, false),
+                               llvm::GlobalValue::InternalLinkage, f.name + ".body", module_);
     set_function_attributes(body);
     body->addFnAttr(llvm::Attribute::AlwaysInline);
     begin_function(body);
@@ -192,8 +194,8 @@ class CodeGenLLVM final : public ir::IRVisitor {
     std::vector<llvm::Value *> buffers;
     for (size_t i = 0; i < f.args.size(); ++i) {
       llvm::Value *slot = builder_.CreateConstInBoundsGEP1_64(ptr_, kernel->getArg(0), i);
-      buffers.push_back(builder_.CreateAlignedLoad(ptr_, slot, llvm::Align(8),
-                                                   f.args[i].buffer.name()));
+      buffers.push_back(
+          builder_.CreateAlignedLoad(ptr_, slot, llvm::Align(8), f.args[i].buffer.name()));
     }
     builder_.CreateCall(body, buffers);
     builder_.CreateRet(llvm::ConstantInt::get(i32_, 0));
@@ -278,9 +280,12 @@ class CodeGenLLVM final : public ir::IRVisitor {
   llvm::Type *scalar_type(ir::DataType t, bool in_memory) {
     switch (t.code) {
       case ir::DataType::Code::Int:
-      case ir::DataType::Code::UInt: return llvm::IntegerType::get(ctx_, t.bits);
-      case ir::DataType::Code::Bool: return in_memory ? i8_ : i1_;
-      case ir::DataType::Code::Handle: return ptr_;
+      case ir::DataType::Code::UInt:
+        return llvm::IntegerType::get(ctx_, t.bits);
+      case ir::DataType::Code::Bool:
+        return in_memory ? i8_ : i1_;
+      case ir::DataType::Code::Handle:
+        return ptr_;
       case ir::DataType::Code::Float:
         if (t.bits == 16) return llvm::Type::getHalfTy(ctx_);
         if (t.bits == 32) return llvm::Type::getFloatTy(ctx_);
@@ -365,15 +370,9 @@ class CodeGenLLVM final : public ir::IRVisitor {
     return builder_.CreateMul(a, b, "", false, no_signed_wrap(t));
   }
 
-  void visit(const ir::Add *op) override {
-    value_ = add(op->type, codegen(op->a), codegen(op->b));
-  }
-  void visit(const ir::Sub *op) override {
-    value_ = sub(op->type, codegen(op->a), codegen(op->b));
-  }
-  void visit(const ir::Mul *op) override {
-    value_ = mul(op->type, codegen(op->a), codegen(op->b));
-  }
+  void visit(const ir::Add *op) override { value_ = add(op->type, codegen(op->a), codegen(op->b)); }
+  void visit(const ir::Sub *op) override { value_ = sub(op->type, codegen(op->a), codegen(op->b)); }
+  void visit(const ir::Mul *op) override { value_ = mul(op->type, codegen(op->a), codegen(op->b)); }
 
   void visit(const ir::Div *op) override {
     if (op->type.is_float()) {
@@ -387,8 +386,8 @@ class CodeGenLLVM final : public ir::IRVisitor {
     if (op->type.is_float()) {
       // a - b * floor(a / b): the result has the divisor's sign, like the integer case.
       llvm::Value *a = codegen(op->a), *b = codegen(op->b);
-      llvm::Value *q = builder_.CreateUnaryIntrinsic(llvm::Intrinsic::floor,
-                                                     builder_.CreateFDiv(a, b));
+      llvm::Value *q =
+          builder_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, builder_.CreateFDiv(a, b));
       value_ = builder_.CreateFSub(a, builder_.CreateFMul(b, q));
     } else {
       value_ = int_div_mod(op->a, op->b, op->type, /*is_mod=*/true);
@@ -448,8 +447,8 @@ class CodeGenLLVM final : public ir::IRVisitor {
     if (t.is_float()) {
       // x86 minps/maxps are exactly "a < b ? a : b"; AArch64 has single-instruction minnum.
       if (!is_x86_) {
-        return builder_.CreateBinaryIntrinsic(is_min ? llvm::Intrinsic::minnum
-                                                     : llvm::Intrinsic::maxnum, a, b);
+        return builder_.CreateBinaryIntrinsic(
+            is_min ? llvm::Intrinsic::minnum : llvm::Intrinsic::maxnum, a, b);
       }
       llvm::Value *c = is_min ? builder_.CreateFCmpOLT(a, b) : builder_.CreateFCmpOGT(a, b);
       return builder_.CreateSelect(c, a, b);
@@ -628,13 +627,25 @@ class CodeGenLLVM final : public ir::IRVisitor {
     ir::DataType t = op->type;
     auto unary = [&](llvm::Intrinsic::ID id) { return builder_.CreateUnaryIntrinsic(id, x); };
     switch (op->op) {
-      case ir::Intrinsic::Exp: value_ = unary(llvm::Intrinsic::exp); return;
-      case ir::Intrinsic::Log: value_ = unary(llvm::Intrinsic::log); return;
-      case ir::Intrinsic::Sqrt: value_ = unary(llvm::Intrinsic::sqrt); return;
-      case ir::Intrinsic::Floor: value_ = unary(llvm::Intrinsic::floor); return;
-      case ir::Intrinsic::Ceil: value_ = unary(llvm::Intrinsic::ceil); return;
+      case ir::Intrinsic::Exp:
+        value_ = unary(llvm::Intrinsic::exp);
+        return;
+      case ir::Intrinsic::Log:
+        value_ = unary(llvm::Intrinsic::log);
+        return;
+      case ir::Intrinsic::Sqrt:
+        value_ = unary(llvm::Intrinsic::sqrt);
+        return;
+      case ir::Intrinsic::Floor:
+        value_ = unary(llvm::Intrinsic::floor);
+        return;
+      case ir::Intrinsic::Ceil:
+        value_ = unary(llvm::Intrinsic::ceil);
+        return;
       // Round half to even, like ONNX Round and std::nearbyint in the default rounding mode.
-      case ir::Intrinsic::Round: value_ = unary(llvm::Intrinsic::roundeven); return;
+      case ir::Intrinsic::Round:
+        value_ = unary(llvm::Intrinsic::roundeven);
+        return;
       case ir::Intrinsic::Pow:
         value_ = builder_.CreateBinaryIntrinsic(llvm::Intrinsic::pow, x, codegen(op->args[1]));
         return;
@@ -647,13 +658,17 @@ class CodeGenLLVM final : public ir::IRVisitor {
           value_ = x;  // unsigned and bool values are their own magnitude
         }
         return;
-      case ir::Intrinsic::Tanh: value_ = call_libm("tanhf", "tanh", x, t); return;
-      case ir::Intrinsic::Erf: value_ = call_libm("erff", "erf", x, t); return;
+      case ir::Intrinsic::Tanh:
+        value_ = call_libm("tanhf", "tanh", x, t);
+        return;
+      case ir::Intrinsic::Erf:
+        value_ = call_libm("erff", "erf", x, t);
+        return;
       case ir::Intrinsic::Sigmoid: {
         // 1 / (1 + exp(-x)); exp overflows to inf for very negative x, giving 0 as it should.
         llvm::Constant *one = llvm::ConstantFP::get(x->getType(), 1.0);
-        llvm::Value *e = builder_.CreateUnaryIntrinsic(llvm::Intrinsic::exp,
-                                                       builder_.CreateFNeg(x));
+        llvm::Value *e =
+            builder_.CreateUnaryIntrinsic(llvm::Intrinsic::exp, builder_.CreateFNeg(x));
         value_ = builder_.CreateFDiv(one, builder_.CreateFAdd(one, e));
         return;
       }
@@ -713,7 +728,9 @@ class CodeGenLLVM final : public ir::IRVisitor {
 
   void visit(const ir::For *op) override {
     switch (op->kind) {
-      case ir::ForKind::Parallel: emit_parallel_for(op); return;
+      case ir::ForKind::Parallel:
+        emit_parallel_for(op);
+        return;
       case ir::ForKind::ThreadBinding:
         user_error << "loop '" << op->loop_var.name() << "' is bound to GPU thread '"
                    << op->thread_tag << "', which the LLVM CPU backend cannot run";
@@ -758,8 +775,8 @@ class CodeGenLLVM final : public ir::IRVisitor {
     llvm::Value *old = bind(var.get(), phi);
     codegen(body);
     unbind(var.get(), old);
-    llvm::Value *next = builder_.CreateAdd(phi, llvm::ConstantInt::get(i64_, 1),
-                                           var.name() + ".next", false, true);
+    llvm::Value *next =
+        builder_.CreateAdd(phi, llvm::ConstantInt::get(i64_, 1), var.name() + ".next", false, true);
     phi->addIncoming(next, builder_.GetInsertBlock());
     llvm::BranchInst *back =
         builder_.CreateCondBr(builder_.CreateICmpSLT(next, end), loop_bb, exit_bb);
@@ -794,14 +811,14 @@ class CodeGenLLVM final : public ir::IRVisitor {
     std::string name = kernel_name_ + ".par" + std::to_string(parallel_count_++);
     std::vector<llvm::Type *> worker_params{i64_, i64_};
     worker_params.insert(worker_params.end(), field_types.begin(), field_types.end());
-    auto *worker = llvm::Function::Create(llvm::FunctionType::get(void_, worker_params, false),
-                                          llvm::GlobalValue::InternalLinkage, name + ".body",
-                                          module_);
+    auto *worker =
+        llvm::Function::Create(llvm::FunctionType::get(void_, worker_params, false),
+                               llvm::GlobalValue::InternalLinkage, name + ".body", module_);
     set_function_attributes(worker);
     worker->addFnAttr(llvm::Attribute::AlwaysInline);
-    auto *wrapper = llvm::Function::Create(
-        llvm::FunctionType::get(void_, {i64_, i64_, ptr_}, false),
-        llvm::GlobalValue::InternalLinkage, name, module_);
+    auto *wrapper =
+        llvm::Function::Create(llvm::FunctionType::get(void_, {i64_, i64_, ptr_}, false),
+                               llvm::GlobalValue::InternalLinkage, name, module_);
     set_function_attributes(wrapper);
 
     FunctionState saved = save_state();
@@ -812,8 +829,8 @@ class CodeGenLLVM final : public ir::IRVisitor {
     wrapper->getArg(2)->setName("closure");
     std::vector<llvm::Value *> worker_args{wrapper->getArg(0), wrapper->getArg(1)};
     for (size_t i = 0; i < field_types.size(); ++i) {
-      llvm::Value *field = builder_.CreateStructGEP(closure_ty, wrapper->getArg(2),
-                                                    static_cast<unsigned>(i));
+      llvm::Value *field =
+          builder_.CreateStructGEP(closure_ty, wrapper->getArg(2), static_cast<unsigned>(i));
       worker_args.push_back(builder_.CreateLoad(field_types[i], field));
     }
     builder_.CreateCall(worker, worker_args);
@@ -898,8 +915,7 @@ class CodeGenLLVM final : public ir::IRVisitor {
     }
     llvm::Value *idx = codegen(op->index);
     if (predicate.defined()) {
-      builder_.CreateMaskedScatter(value, element_ptr(elem, base, idx), align,
-                                   codegen(predicate));
+      builder_.CreateMaskedScatter(value, element_ptr(elem, base, idx), align, codegen(predicate));
       return;
     }
     // A general scatter: one scalar store per lane, in lane order.
@@ -1034,8 +1050,8 @@ class CodeGenLLVM final : public ir::IRVisitor {
           llvm::FunctionCallee aligned_alloc = module_.getOrInsertFunction(
               "aligned_alloc", llvm::FunctionType::get(ptr_, {i64_, i64_}, false));
           // aligned_alloc wants a multiple of the alignment.
-          llvm::Value *rounded = b.CreateAnd(
-              b.CreateAdd(f->getArg(0), b.getInt64(kAllocAlign - 1)), b.getInt64(~int64_t(kAllocAlign - 1)));
+          llvm::Value *rounded = b.CreateAnd(b.CreateAdd(f->getArg(0), b.getInt64(kAllocAlign - 1)),
+                                             b.getInt64(~int64_t(kAllocAlign - 1)));
           b.CreateRet(b.CreateCall(aligned_alloc, {b.getInt64(kAllocAlign), rounded}));
         });
     f->addRetAttr(llvm::Attribute::NoAlias);

@@ -24,8 +24,7 @@ namespace autotune::codegen {
 /// outlined bodies run through the runtime table (runtime/RuntimeTable.h), which the module
 /// defines. The module is verified; a malformed one is an InternalError.
 std::unique_ptr<llvm::Module> generate_llvm_module(const std::vector<ir::LoweredFunc> &funcs,
-                                                   llvm::TargetMachine &tm,
-                                                   llvm::LLVMContext &ctx);
+                                                   llvm::TargetMachine &tm, llvm::LLVMContext &ctx);
 
 /// Runs the new pass manager's O3 pipeline with the target's cost model (vectorizers, unrolling).
 void optimize_llvm_module(llvm::Module &module, llvm::TargetMachine &tm);

@@ -2,6 +2,7 @@
 // Every LLVM error is turned into an autotune error here, keeping LLVM's message.
 #include "codegen/Compile.h"
 
+#include <fcntl.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
@@ -18,7 +19,6 @@
 #include <llvm/Target/TargetMachine.h>
 #include <llvm/Target/TargetOptions.h>
 #include <llvm/TargetParser/Triple.h>
-#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -86,9 +86,9 @@ std::unique_ptr<llvm::TargetMachine> create_target_machine(const Target &target)
   std::string err;
   const llvm::Target *t = llvm::TargetRegistry::lookupTarget(target.triple, err);
   user_check(t != nullptr) << "no LLVM backend for triple '" << target.triple << "': " << err;
-  std::unique_ptr<llvm::TargetMachine> tm(t->createTargetMachine(
-      target.triple, target.cpu, target.llvm_features(), target_options(), llvm::Reloc::PIC_,
-      std::nullopt, llvm::CodeGenOpt::Aggressive));
+  std::unique_ptr<llvm::TargetMachine> tm(
+      t->createTargetMachine(target.triple, target.cpu, target.llvm_features(), target_options(),
+                             llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOpt::Aggressive));
   user_check(tm != nullptr) << "LLVM cannot create a target machine for '" << target.str() << "'";
   return tm;
 }
@@ -183,8 +183,8 @@ JitModule::JitModule(const std::vector<ir::LoweredFunc> &funcs, const Target &ta
   user_check(bool(generator)) << "LLVM cannot search this process for symbols: "
                               << llvm_message(generator.takeError());
   impl_->jit->getMainJITDylib().addGenerator(std::move(*generator));
-  if (llvm::Error err = impl_->jit->addIRModule(
-          llvm::orc::ThreadSafeModule(std::move(module), std::move(ctx)))) {
+  if (llvm::Error err =
+          impl_->jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(ctx)))) {
     user_error << "JIT compilation failed: " << llvm_message(std::move(err));
   }
   auto table = impl_->jit->lookup(runtime::kRuntimeTableSymbol);
@@ -199,12 +199,12 @@ JitModule &JitModule::operator=(JitModule &&) noexcept = default;
 
 runtime::KernelFunction JitModule::get_function(const std::string &name) const {
   auto sym = impl_->jit->lookup(name);
-  user_check(bool(sym)) << "kernel '" << name << "' not found in the JIT module: "
-                        << llvm_message(sym.takeError());
+  user_check(bool(sym)) << "kernel '" << name
+                        << "' not found in the JIT module: " << llvm_message(sym.takeError());
   return sym->toPtr<runtime::KernelFunction>();
 }
 
-// ---- Text, objects, shared libraries ----------------------------------------------------------------
+// ---- Text, objects, shared libraries ------------------------------------------------------------
 
 std::string emit_llvm_ir(const std::vector<ir::LoweredFunc> &funcs, const Target &target,
                          bool optimize) {
@@ -251,8 +251,8 @@ void emit_object(const std::vector<ir::LoweredFunc> &funcs, const Target &target
 void link_shared(const std::vector<std::string> &objects, const std::string &so_path) {
   user_check(!objects.empty()) << "nothing to link into '" << so_path << "'";
   std::string soname = so_path.substr(so_path.find_last_of('/') + 1);
-  std::vector<std::string> argv{AUTOTUNE_LLD, "-shared", "-o", so_path, "-soname", soname,
-                                "-z", "noexecstack", "-O1"};
+  std::vector<std::string> argv{AUTOTUNE_LLD, "-shared", "-o",          so_path, "-soname",
+                                soname,       "-z",      "noexecstack", "-O1"};
   argv.insert(argv.end(), objects.begin(), objects.end());
   std::string output;
   int status = run_process(argv, &output);
@@ -263,8 +263,8 @@ void link_shared(const std::vector<std::string> &objects, const std::string &so_
 void build_shared_library(const std::vector<ir::LoweredFunc> &funcs, const Target &target,
                           const std::string &so_path) {
   static std::atomic<int> counter{0};
-  std::string object = so_path + "." + std::to_string(getpid()) + "." +
-                       std::to_string(counter++) + ".o";
+  std::string object =
+      so_path + "." + std::to_string(getpid()) + "." + std::to_string(counter++) + ".o";
   try {
     emit_object(funcs, target, object);
     link_shared({object}, so_path);

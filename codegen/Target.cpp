@@ -23,8 +23,7 @@ std::unique_ptr<llvm::MCSubtargetInfo> make_subtarget(const std::string &triple,
   std::string err;
   const llvm::Target *t = llvm::TargetRegistry::lookupTarget(triple, err);
   internal_check(t) << "triple '" << triple << "' was validated but LLVM lost it: " << err;
-  return std::unique_ptr<llvm::MCSubtargetInfo>(
-      t->createMCSubtargetInfo(triple, cpu, features));
+  return std::unique_ptr<llvm::MCSubtargetInfo>(t->createMCSubtargetInfo(triple, cpu, features));
 }
 
 /// The host's features as "+a,-b,..." (everything LLVM detects, enabled or not).
@@ -67,11 +66,11 @@ bool is_known_feature(const std::string &triple, const std::string &name) {
 
 /// Instruction-set features that decide whether code runs on a CPU (tuning flags do not).
 constexpr const char *kIsaFeatures[] = {
-    "sse",      "sse2",     "sse3",     "ssse3",     "sse4.1",     "sse4.2",      "avx",
-    "avx2",     "fma",      "f16c",     "fma4",      "xop",        "bmi",         "bmi2",
-    "popcnt",   "lzcnt",    "movbe",    "avx512f",   "avx512bw",   "avx512dq",    "avx512vl",
-    "avx512cd", "avx512vnni", "avx512bf16", "avx512fp16", "avxvnni", "amx-tile",  "neon",
-    "fp-armv8", "fullfp16", "dotprod",  "i8mm",      "sve",        "sve2",        "bf16"};
+    "sse",      "sse2",       "sse3",       "ssse3",      "sse4.1",   "sse4.2",   "avx",
+    "avx2",     "fma",        "f16c",       "fma4",       "xop",      "bmi",      "bmi2",
+    "popcnt",   "lzcnt",      "movbe",      "avx512f",    "avx512bw", "avx512dq", "avx512vl",
+    "avx512cd", "avx512vnni", "avx512bf16", "avx512fp16", "avxvnni",  "amx-tile", "neon",
+    "fp-armv8", "fullfp16",   "dotprod",    "i8mm",       "sve",      "sve2",     "bf16"};
 
 int vector_bits_of(const llvm::Triple &triple, const llvm::MCSubtargetInfo &sti) {
   if (triple.isX86()) {
@@ -129,8 +128,8 @@ Target Target::parse(const std::string &target_string) {
 
   std::string err;
   const llvm::Target *llvm_target = llvm::TargetRegistry::lookupTarget(t.triple, err);
-  user_check(llvm_target != nullptr) << "unknown triple '" << t.triple << "' in target '"
-                                     << target_string << "': " << err;
+  user_check(llvm_target != nullptr)
+      << "unknown triple '" << t.triple << "' in target '" << target_string << "': " << err;
   llvm::Triple triple(t.triple);
 
   std::string features;
@@ -144,11 +143,11 @@ Target Target::parse(const std::string &target_string) {
 
   // Validate the CPU and feature names against the target's tables (LLVM only warns).
   auto plain = make_subtarget(t.triple, "", "");
-  user_check(plain->isCPUStringValid(t.cpu))
-      << "unknown CPU '" << t.cpu << "' for triple '" << t.triple << "' in target '"
-      << target_string << "'";
+  user_check(plain->isCPUStringValid(t.cpu)) << "unknown CPU '" << t.cpu << "' for triple '"
+                                             << t.triple << "' in target '" << target_string << "'";
   for (const std::string &a : t.attrs) {
-    user_check(a.size() > 1 && (a[0] == '+' || a[0] == '-') && is_known_feature(t.triple, a.substr(1)))
+    user_check(a.size() > 1 && (a[0] == '+' || a[0] == '-') &&
+               is_known_feature(t.triple, a.substr(1)))
         << "unknown feature '" << a << "' in target '" << target_string << "' for triple '"
         << t.triple << "' (write features as +name or -name)";
   }

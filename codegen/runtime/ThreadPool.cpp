@@ -63,16 +63,34 @@ bool spin_until(Pred pred) {
 
 class ThreadPool {
  public:
-  /// The process-wide pool. Deliberately leaked: kernels may run from static destructors, and
-  /// sleeping workers need no cleanup at exit.
-  static ThreadPool &get() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-      instance_ = new ThreadPool(default_num_threads());
-      // A forked child has none of the parent's workers: give it a fresh pool.
-      pthread_atfork(nullptr, nullptr, [] { instance_ = new ThreadPool(default_num_threads()); });
-    });
-    return *instance_;
+  /// The process-wide pool, created on first use with `num_threads` threads (<= 0: the default).
+  /// Deliberately leaked: kernels may run from static destructors, and sleeping workers need no
+  /// cleanup at exit.
+  static ThreadPool &get(int num_threads = 0) {
+    ThreadPool *pool = instance_.load(std::memory_order_acquire);
+    if (pool) return *pool;
+    std::lock_guard<std::mutex> lk(init_mu_);
+    pool = instance_.load(std::memory_order_relaxed);
+    if (!pool) {
+      if (num_threads <= 0) num_threads = forked_num_threads_;
+      pool = new ThreadPool(num_threads > 0 ? num_threads : default_num_threads());
+      instance_.store(pool, std::memory_order_release);
+      static bool fork_handlers_installed = false;
+      if (!fork_handlers_installed) {
+        // A forked child has none of the parent's workers: it forgets the pool (leaking it) and
+        // makes a fresh one of the same size on first use. init_mu_ is held across fork so that
+        // the child sees it unlocked and consistent.
+        pthread_atfork([] { init_mu_.lock(); }, [] { init_mu_.unlock(); },
+                       [] {
+                         ThreadPool *old = instance_.load(std::memory_order_relaxed);
+                         forked_num_threads_ = old ? old->num_threads() : 0;
+                         instance_.store(nullptr, std::memory_order_relaxed);
+                         init_mu_.unlock();
+                       });
+        fork_handlers_installed = true;
+      }
+    }
+    return *pool;
   }
 
   void parallel_for(autotune_parallel_body body, void *closure, int64_t extent) {
@@ -183,7 +201,9 @@ class ThreadPool {
     }
   }
 
-  static ThreadPool *instance_;
+  static std::atomic<ThreadPool *> instance_;
+  static std::mutex init_mu_;
+  static int forked_num_threads_;  // the parent's pool size, for a child's fresh pool
 
   std::mutex dispatch_mu_;  // one parallel_for or resize at a time
   std::mutex mu_;           // guards the job fields below
@@ -206,7 +226,9 @@ class ThreadPool {
   bool stop_ = false;
 };
 
-ThreadPool *ThreadPool::instance_ = nullptr;
+std::atomic<ThreadPool *> ThreadPool::instance_{nullptr};
+std::mutex ThreadPool::init_mu_;
+int ThreadPool::forked_num_threads_ = 0;
 
 }  // namespace
 }  // namespace autotune::runtime
@@ -219,7 +241,7 @@ void autotune_parallel_for(autotune_parallel_body body, void *closure, int64_t e
   ThreadPool::get().parallel_for(body, closure, extent);
 }
 
-void autotune_set_num_threads(int n) { ThreadPool::get().set_num_threads(n); }
+void autotune_set_num_threads(int n) { ThreadPool::get(n).set_num_threads(n); }
 
 int autotune_get_num_threads(void) { return ThreadPool::get().num_threads(); }
 

@@ -52,13 +52,18 @@ bool is_widening(DataType from, DataType to) {
   return false;
 }
 
+/// Computes intervals bottom-up. With `constant_ends`, an end that would be symbolic is replaced
+/// by a looser constant where one is at hand (min(n, 8) <= 8, n % 8 in [0, 7]): const_min and
+/// const_max want numbers, eval_interval wants the tightest expression.
 class IntervalEvaluator {
  public:
-  explicit IntervalEvaluator(const VarIntervals &vars) : vars_(vars) {
+  IntervalEvaluator(const VarIntervals &vars, bool constant_ends)
+      : vars_(vars), constant_ends_(constant_ends) {
     for (const auto &entry : vars_) bounded_.insert(entry.first);
   }
 
   Interval eval(const Expr &e) {
+    if (auto point = eval_point(e)) return *point;
     switch (e.kind()) {
       case IRNodeKind::IntImm:
       case IRNodeKind::FloatImm: return Interval::single_point(e);
@@ -81,15 +86,11 @@ class IntervalEvaluator {
       case IRNodeKind::Min: {
         Interval a = eval(e.as<Min>()->a), b = eval(e.as<Min>()->b);
         // min(x, y) <= y even when x is unbounded above.
-        Expr hi = a.max.defined() && b.max.defined() ? min(a.max, b.max)
-                                                     : (a.max.defined() ? a.max : b.max);
-        return Interval(min_of_ends(a.min, b.min), hi);
+        return Interval(min_of_ends(a.min, b.min), either_end(a.max, b.max, true));
       }
       case IRNodeKind::Max: {
         Interval a = eval(e.as<Max>()->a), b = eval(e.as<Max>()->b);
-        Expr lo = a.min.defined() && b.min.defined() ? max(a.min, b.min)
-                                                     : (a.min.defined() ? a.min : b.min);
-        return Interval(lo, max_of_ends(a.max, b.max));
+        return Interval(either_end(a.min, b.min, false), max_of_ends(a.max, b.max));
       }
       case IRNodeKind::Select: {
         const Select *op = e.as<Select>();
@@ -141,6 +142,47 @@ class IntervalEvaluator {
     auto it = vars_.find(v);
     if (it != vars_.end()) return it->second;
     return e.type().is_scalar() ? Interval::single_point(e) : Interval::everything();
+  }
+
+  /// Arithmetic on operands that are single points is a single point (the same node at both
+  /// ends, so that callers can tell). In constant mode looser constant ends are preferred.
+  std::optional<Interval> eval_point(const Expr &e) {
+    if (constant_ends_) return std::nullopt;
+    auto binary = [&](const auto *op, auto f) -> std::optional<Interval> {
+      Interval a = eval(op->a);
+      if (!a.is_single_point()) return std::nullopt;
+      Interval b = eval(op->b);
+      if (!b.is_single_point()) return std::nullopt;
+      return Interval::single_point(f(a.min, b.min));
+    };
+    switch (e.kind()) {
+      case IRNodeKind::Add: return binary(e.as<Add>(), [](Expr a, Expr b) { return a + b; });
+      case IRNodeKind::Sub: return binary(e.as<Sub>(), [](Expr a, Expr b) { return a - b; });
+      case IRNodeKind::Mul: return binary(e.as<Mul>(), [](Expr a, Expr b) { return a * b; });
+      case IRNodeKind::Min: return binary(e.as<Min>(), [](Expr a, Expr b) { return min(a, b); });
+      case IRNodeKind::Max: return binary(e.as<Max>(), [](Expr a, Expr b) { return max(a, b); });
+      case IRNodeKind::Div:
+      case IRNodeKind::Mod:
+        // A constant zero divisor has no meaningful value; leave it to the interval rules.
+        if (is_const_int(e.kind() == IRNodeKind::Div ? e.as<Div>()->b : e.as<Mod>()->b, 0)) {
+          return std::nullopt;
+        }
+        if (e.kind() == IRNodeKind::Div) {
+          return binary(e.as<Div>(), [](Expr a, Expr b) { return a / b; });
+        }
+        return binary(e.as<Mod>(), [](Expr a, Expr b) { return a % b; });
+      default: return std::nullopt;
+    }
+  }
+
+  /// The upper end of min(x, y) (or lower end of max(x, y)), which either operand's end bounds:
+  /// min(x.max, y.max), or the one known end, or in constant mode the constant one.
+  Expr either_end(const Expr &a, const Expr &b, bool is_min) {
+    if (!a.defined()) return b;
+    if (!b.defined()) return a;
+    if (constant_ends_ && as_const_int(a) != nullptr && as_const_int(b) == nullptr) return a;
+    if (constant_ends_ && as_const_int(b) != nullptr && as_const_int(a) == nullptr) return b;
+    return is_min ? min(a, b) : max(a, b);
   }
 
   /// A node without interval rules: itself when it mentions no bounded variable.
@@ -202,7 +244,9 @@ class IntervalEvaluator {
         // When the whole range of a lies in one period [k*c, k*c + c), a % c is a - k*c.
         if (a.is_bounded()) {
           Expr periods = simplify(a.max / b.min - a.min / b.min, vars_);
-          if (is_const_int(periods, 0)) return Interval(a.min % b.min, a.max % b.min);
+          Interval fitted(simplify(a.min % b.min, vars_), simplify(a.max % b.min, vars_));
+          bool constant = as_const_int(fitted.min) && as_const_int(fitted.max);
+          if (is_const_int(periods, 0) && (constant || !constant_ends_)) return fitted;
         }
         return Interval(make_zero(t), IntImm::make(t, *c - 1));
       }
@@ -241,9 +285,19 @@ class IntervalEvaluator {
   }
 
   const VarIntervals &vars_;
+  const bool constant_ends_;
   VarIntervals lets_;                             ///< intervals of enclosing Let variables
   std::unordered_set<const Variable *> bounded_;  ///< keys of vars_ and lets_
 };
+
+Interval evaluate(const Expr &e, const VarIntervals &vars, bool constant_ends) {
+  internal_check(e.defined()) << "eval_interval of an undefined expression";
+  // Simplifying first cancels correlated terms that interval arithmetic cannot ((x + y) - x).
+  Interval iv = IntervalEvaluator(vars, constant_ends).eval(simplify(e, vars));
+  if (iv.is_single_point()) return Interval::single_point(simplify(iv.min, vars));
+  return Interval(iv.min.defined() ? simplify(iv.min, vars) : Expr(),
+                  iv.max.defined() ? simplify(iv.max, vars) : Expr());
+}
 
 std::optional<int64_t> const_bound(const Expr &e, const VarIntervals &vars, bool upper) {
   // Each round replaces variables by their bounds once; variables whose intervals mention other
@@ -251,7 +305,7 @@ std::optional<int64_t> const_bound(const Expr &e, const VarIntervals &vars, bool
   constexpr int kMaxRounds = 8;
   Expr current = e;
   for (int round = 0; round < kMaxRounds; ++round) {
-    Interval iv = eval_interval(current, vars);
+    Interval iv = evaluate(current, vars, true);
     const Expr &end = upper ? iv.max : iv.min;
     if (!end.defined()) return std::nullopt;
     if (const int64_t *c = as_const_int(end)) return *c;
@@ -264,12 +318,7 @@ std::optional<int64_t> const_bound(const Expr &e, const VarIntervals &vars, bool
 }  // namespace
 
 Interval eval_interval(const Expr &e, const VarIntervals &vars) {
-  internal_check(e.defined()) << "eval_interval of an undefined expression";
-  // Simplifying first cancels correlated terms that interval arithmetic cannot ((x + y) - x).
-  Interval iv = IntervalEvaluator(vars).eval(simplify(e, vars));
-  if (iv.is_single_point()) return Interval::single_point(simplify(iv.min, vars));
-  return Interval(iv.min.defined() ? simplify(iv.min, vars) : Expr(),
-                  iv.max.defined() ? simplify(iv.max, vars) : Expr());
+  return evaluate(e, vars, false);
 }
 
 std::optional<int64_t> const_min(const Expr &e, const VarIntervals &vars) {

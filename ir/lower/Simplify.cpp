@@ -1107,8 +1107,8 @@ class Simplifier final : public IRMutator {
       return from_linear(q, t);
     }
     if (!q.is_constant()) {
-      // (c*q + r) / c == q + r / c.
-      return add(from_linear(q, t), Div::make(from_linear(r, t), b), nullptr);
+      // (c*q + r) / c == q + r / c; r / c may simplify further ((y/3)/2 -> y/6).
+      return add(from_linear(q, t), div(from_linear(r, t), b, nullptr), nullptr);
     }
     return rebuild(op, a, b);
   }
@@ -1185,7 +1185,7 @@ class Simplifier final : public IRMutator {
       r.add_constant(-*k * c);
       return from_linear(r, t);
     }
-    if (changed) return Mod::make(from_linear(r, t), b);
+    if (changed) return mod(from_linear(r, t), b, nullptr);
     return rebuild(op, a, b);
   }
 
@@ -1260,9 +1260,20 @@ class Simplifier final : public IRMutator {
     return rebuild(op, a, b);
   }
 
+  /// True when b is !a: literally, or as integer comparisons of the same operands with negated
+  /// meaning (`x < y` and `x >= y`, or `y <= x`).
   static bool is_negation_of(const Expr &a, const Expr &b) {
     const Not *na = a.as<Not>(), *nb = b.as<Not>();
-    return (na && structural_equal(na->a, b)) || (nb && structural_equal(nb->a, a));
+    if ((na && structural_equal(na->a, b)) || (nb && structural_equal(nb->a, a))) return true;
+    auto ca = comparison_operands(a), cb = comparison_operands(b);
+    if (!ca || !cb || !ca->first.type().is_integer_like()) return false;
+    IRNodeKind negated = negate_comparison(a.kind());
+    bool same_order = structural_equal(ca->first, cb->first) &&
+                      structural_equal(ca->second, cb->second) && b.kind() == negated;
+    bool swapped = structural_equal(ca->first, cb->second) &&
+                   structural_equal(ca->second, cb->first) &&
+                   mirror_comparison(b.kind()) == negated;
+    return same_order || swapped;
   }
 
   Expr logical_not(const Expr &a, const Not *op) {

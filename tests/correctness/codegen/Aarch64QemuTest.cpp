@@ -87,13 +87,14 @@ LoweredFunc neon_matmul(int64_t m, int64_t n, int64_t k) {
   Stmt update = For::make(
       r, 0, k, ForKind::Serial,
       tile_loops(Store::make(acc,
-                             load_f32(acc, acc_idx) +
-                                 Broadcast::make(load_f32(a, row * k + r), 4) *
-                                     load_f32(b, ramp4(r * n + col)),
+                             load_f32(acc, acc_idx) + Broadcast::make(load_f32(a, row * k + r), 4) *
+                                                          load_f32(b, ramp4(r * n + col)),
                              acc_idx)));
   Stmt out = tile_loops(Store::make(c, sigmoid(load_f32(acc, acc_idx)), ramp4(row * n + col)));
-  Stmt tile = Allocate::make(acc, Float(32), 16, MemoryScope::Local, Block::make({zero, update, out}));
-  Stmt body = For::make(io, 0, m / 2, ForKind::Parallel, For::make(jo, 0, n / 8, ForKind::Serial, tile));
+  Stmt tile =
+      Allocate::make(acc, Float(32), 16, MemoryScope::Local, Block::make({zero, update, out}));
+  Stmt body =
+      For::make(io, 0, m / 2, ForKind::Parallel, For::make(jo, 0, n / 8, ForKind::Serial, tile));
   return LoweredFunc{"neon_matmul",
                      {KernelArg{a, Float(32), {m, k}}, KernelArg{b, Float(32), {k, n}},
                       KernelArg{c, Float(32), {m, n}}},

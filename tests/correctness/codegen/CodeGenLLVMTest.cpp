@@ -40,8 +40,8 @@ struct ThreadCount {
 TEST(CodeGenLLVM, ScalarVectorAdd) {
   const int64_t n = 1003;
   Var a("A", Handle()), b("B", Handle()), c("C", Handle()), i("i");
-  Stmt body = For::make(i, 0, n, ForKind::Serial,
-                        Store::make(c, load_f32(a, i) + load_f32(b, i), i));
+  Stmt body =
+      For::make(i, 0, n, ForKind::Serial, Store::make(c, load_f32(a, i) + load_f32(b, i), i));
   LoweredFunc f{"vadd", {arg(a, Float(32), n), arg(b, Float(32), n), arg(c, Float(32), n)}, body};
 
   auto av = test::random_floats(n, 1), bv = test::random_floats(n, 2);
@@ -58,10 +58,10 @@ LoweredFunc vector_fma_kernel(int64_t n) {
   Expr scale = Broadcast::make(load_f32(s, 0), 8);
   Stmt body = For::make(i, 0, n / 8, ForKind::Serial,
                         Store::make(c, load_f32(a, idx) * scale + load_f32(b, idx), idx));
-  return LoweredFunc{"vfma",
-                     {arg(a, Float(32), n), arg(b, Float(32), n), arg(s, Float(32), 1),
-                      arg(c, Float(32), n)},
-                     body};
+  return LoweredFunc{
+      "vfma",
+      {arg(a, Float(32), n), arg(b, Float(32), n), arg(s, Float(32), 1), arg(c, Float(32), n)},
+      body};
 }
 
 TEST(CodeGenLLVM, VectorizedFmaRuns) {
@@ -91,17 +91,17 @@ TEST(CodeGenLLVM, Aarch64AssemblyHasFmla) {
   const int64_t n = 1024;
   Var a("A", Handle()), b("B", Handle()), s("S", Handle()), c("C", Handle()), i("i");
   Expr idx = ramp(i * 4, 4);
-  Stmt body = For::make(i, 0, n / 4, ForKind::Serial,
-                        Store::make(c, load_f32(a, idx) * Broadcast::make(load_f32(s, 0), 4) +
-                                           load_f32(b, idx),
-                                    idx));
-  LoweredFunc f{"vfma4",
-                {arg(a, Float(32), n), arg(b, Float(32), n), arg(s, Float(32), 1),
-                 arg(c, Float(32), n)},
-                body};
+  Stmt body = For::make(
+      i, 0, n / 4, ForKind::Serial,
+      Store::make(c, load_f32(a, idx) * Broadcast::make(load_f32(s, 0), 4) + load_f32(b, idx),
+                  idx));
+  LoweredFunc f{
+      "vfma4",
+      {arg(a, Float(32), n), arg(b, Float(32), n), arg(s, Float(32), 1), arg(c, Float(32), n)},
+      body};
   std::string asm_text = emit_assembly({f}, arm);
-  bool has_fma = asm_text.find("fmla") != std::string::npos ||
-                 asm_text.find("fmul\tv") != std::string::npos;
+  bool has_fma =
+      asm_text.find("fmla") != std::string::npos || asm_text.find("fmul\tv") != std::string::npos;
   EXPECT_TRUE(has_fma) << asm_text;
   EXPECT_NE(asm_text.find(".4s"), std::string::npos) << asm_text;
 }
@@ -117,8 +117,7 @@ LoweredFunc naive_matmul(int64_t m, int64_t n, int64_t k) {
   Stmt body = For::make(i, 0, m, ForKind::Parallel,
                         For::make(j, 0, n, ForKind::Serial, Block::make({init, update})));
   return LoweredFunc{"matmul",
-                     {arg(a, Float(32), m * k), arg(b, Float(32), k * n),
-                      arg(c, Float(32), m * n)},
+                     {arg(a, Float(32), m * k), arg(b, Float(32), k * n), arg(c, Float(32), m * n)},
                      body};
 }
 
@@ -156,19 +155,18 @@ LoweredFunc tiled_matmul(int64_t m, int64_t n, int64_t k) {
   Var i("i"), jo("jo"), r("r");
   Expr lanes = ramp(Expr(0), 8);
   Stmt zero = Store::make(acc, Broadcast::make(Expr(0.0f), 8), lanes);
-  Stmt update = For::make(
-      r, 0, k, ForKind::Serial,
-      Store::make(acc,
-                  load_f32(acc, lanes) + Broadcast::make(load_f32(a, i * k + r), 8) *
-                                             load_f32(b, ramp(r * n + jo * 8, 8)),
-                  lanes));
+  Stmt update =
+      For::make(r, 0, k, ForKind::Serial,
+                Store::make(acc,
+                            load_f32(acc, lanes) + Broadcast::make(load_f32(a, i * k + r), 8) *
+                                                       load_f32(b, ramp(r * n + jo * 8, 8)),
+                            lanes));
   Stmt out = Store::make(c, load_f32(acc, lanes), ramp(i * n + jo * 8, 8));
-  Stmt tile = Allocate::make(acc, Float(32), 8, MemoryScope::Local,
-                             Block::make({zero, update, out}));
+  Stmt tile =
+      Allocate::make(acc, Float(32), 8, MemoryScope::Local, Block::make({zero, update, out}));
   Stmt body = For::make(i, 0, m, ForKind::Parallel, For::make(jo, 0, n / 8, ForKind::Serial, tile));
   return LoweredFunc{"tiled_matmul",
-                     {arg(a, Float(32), m * k), arg(b, Float(32), k * n),
-                      arg(c, Float(32), m * n)},
+                     {arg(a, Float(32), m * k), arg(b, Float(32), k * n), arg(c, Float(32), m * n)},
                      body};
 }
 
@@ -207,9 +205,8 @@ TEST(CodeGenLLVM, FloorDivModOnNegativeNumbers) {
   stores.push_back(Store::make(out, Div::make(x, d), i * cols + cols - 2));
   stores.push_back(Store::make(out, Mod::make(x, d), i * cols + cols - 1));
   Stmt body = For::make(i, 0, n, ForKind::Serial, Block::make(stores));
-  LoweredFunc f{"floordiv",
-                {arg(in, Int(64), n), arg(den, Int(64), n), arg(out, Int(64), n * cols)},
-                body};
+  LoweredFunc f{
+      "floordiv", {arg(in, Int(64), n), arg(den, Int(64), n), arg(out, Int(64), n * cols)}, body};
 
   std::vector<int64_t> xs(n), ds(n), result(n * cols);
   for (int64_t k = 0; k < n; ++k) {
@@ -219,8 +216,10 @@ TEST(CodeGenLLVM, FloorDivModOnNegativeNumbers) {
   run(f, {xs.data(), ds.data(), result.data()});
   for (int64_t k = 0; k < n; ++k) {
     for (size_t c = 0; c < constants.size(); ++c) {
-      EXPECT_EQ(result[k * cols + 2 * c], floor_div(xs[k], constants[c])) << xs[k] << " / " << constants[c];
-      EXPECT_EQ(result[k * cols + 2 * c + 1], floor_mod(xs[k], constants[c])) << xs[k] << " % " << constants[c];
+      EXPECT_EQ(result[k * cols + 2 * c], floor_div(xs[k], constants[c]))
+          << xs[k] << " / " << constants[c];
+      EXPECT_EQ(result[k * cols + 2 * c + 1], floor_mod(xs[k], constants[c]))
+          << xs[k] << " % " << constants[c];
     }
     EXPECT_EQ(result[k * cols + cols - 2], floor_div(xs[k], ds[k])) << xs[k] << " / " << ds[k];
     EXPECT_EQ(result[k * cols + cols - 1], floor_mod(xs[k], ds[k])) << xs[k] << " % " << ds[k];
@@ -235,10 +234,10 @@ TEST(CodeGenLLVM, VectorFloorDivModInt32) {
   Expr x = Load::make(Int(32), in, idx);
   Expr three = Broadcast::make(IntImm::make(Int(32), 3), 8);
   Expr eight = Broadcast::make(IntImm::make(Int(32), 8), 8);
-  Stmt body = For::make(i, 0, n / 8, ForKind::Serial,
-                        Block::make({Store::make(q, Div::make(x, three) + Div::make(x, eight), idx),
-                                     Store::make(r, Mod::make(x, three) * Mod::make(x, eight),
-                                                 idx)}));
+  Stmt body =
+      For::make(i, 0, n / 8, ForKind::Serial,
+                Block::make({Store::make(q, Div::make(x, three) + Div::make(x, eight), idx),
+                             Store::make(r, Mod::make(x, three) * Mod::make(x, eight), idx)}));
   LoweredFunc f{"vdiv", {arg(in, Int(32), n), arg(q, Int(32), n), arg(r, Int(32), n)}, body};
   std::vector<int32_t> xs(n), qs(n), rs(n);
   for (int64_t k = 0; k < n; ++k) xs[k] = static_cast<int32_t>(k * 7 - 230);
@@ -261,10 +260,10 @@ TEST(CodeGenLLVM, SelectMinMaxAndCasts) {
                 Cast::make(Int(32, 8), GT::make(y, Broadcast::make(Expr(0.0f), 8)));
   Stmt body = For::make(i, 0, n / 8, ForKind::Serial,
                         Block::make({Store::make(o, sel, idx), Store::make(oi, as_int, idx)}));
-  LoweredFunc f{"selects",
-                {arg(a, Float(32), n), arg(b, Float(32), n), arg(o, Float(32), n),
-                 arg(oi, Int(32), n)},
-                body};
+  LoweredFunc f{
+      "selects",
+      {arg(a, Float(32), n), arg(b, Float(32), n), arg(o, Float(32), n), arg(oi, Int(32), n)},
+      body};
   auto av = test::random_floats(n, 9), bv = test::random_floats(n, 10);
   std::vector<float> ov(n), expected(n);
   std::vector<int32_t> iv(n);
@@ -282,9 +281,16 @@ TEST(CodeGenLLVM, IntrinsicsMatchStd) {
   Expr idx = ramp(i * 8, 8);
   Expr x = load_f32(in, idx);
   Expr pos = abs(x) + Broadcast::make(Expr(0.5f), 8);
-  std::vector<Expr> results{exp(x),     log(pos),  tanh(x),  erf(x),
-                            sigmoid(x), pow(pos, x), sqrt(pos), floor(x * Broadcast::make(Expr(3.0f), 8)),
-                            ceil(x * Broadcast::make(Expr(3.0f), 8)), abs(x),
+  std::vector<Expr> results{exp(x),
+                            log(pos),
+                            tanh(x),
+                            erf(x),
+                            sigmoid(x),
+                            pow(pos, x),
+                            sqrt(pos),
+                            floor(x * Broadcast::make(Expr(3.0f), 8)),
+                            ceil(x * Broadcast::make(Expr(3.0f), 8)),
+                            abs(x),
                             round(x * Broadcast::make(Expr(4.0f), 8))};
   const int64_t kinds = static_cast<int64_t>(results.size());
   std::vector<Stmt> stores;
@@ -297,18 +303,20 @@ TEST(CodeGenLLVM, IntrinsicsMatchStd) {
   Stmt scalar = For::make(j, 0, n, ForKind::Serial,
                           Block::make({Store::make(out, tanh(xs), j + kinds * n),
                                        Store::make(out, sigmoid(xs), j + (kinds + 1) * n)}));
-  LoweredFunc f{"math",
-                {arg(in, Float(32), n), arg(out, Float(32), (kinds + 2) * n)},
-                Block::make({For::make(i, 0, n / 8, ForKind::Serial, Block::make(stores)), scalar})};
+  LoweredFunc f{
+      "math",
+      {arg(in, Float(32), n), arg(out, Float(32), (kinds + 2) * n)},
+      Block::make({For::make(i, 0, n / 8, ForKind::Serial, Block::make(stores)), scalar})};
   auto xv = test::random_floats(n, 11, -3.0f, 3.0f);
   std::vector<float> ov((kinds + 2) * n);
   run(f, {xv.data(), ov.data()});
   auto sig = [](float v) { return 1.0f / (1.0f + std::exp(-v)); };
   for (int64_t k = 0; k < n; ++k) {
     float v = xv[k], p = std::fabs(v) + 0.5f;
-    std::vector<float> expected{std::exp(v),  std::log(p),       std::tanh(v),       std::erf(v),
-                                sig(v),       std::pow(p, v),    std::sqrt(p),       std::floor(v * 3),
-                                std::ceil(v * 3), std::fabs(v), std::nearbyint(v * 4)};
+    std::vector<float> expected{
+        std::exp(v),      std::log(p),    std::tanh(v),         std::erf(v),
+        sig(v),           std::pow(p, v), std::sqrt(p),         std::floor(v * 3),
+        std::ceil(v * 3), std::fabs(v),   std::nearbyint(v * 4)};
     for (int64_t r = 0; r < kinds; ++r) {
       float got = ov[r * n + k];
       EXPECT_NEAR(got, expected[r], 1e-5f * std::max(1.0f, std::fabs(expected[r])))
@@ -327,8 +335,7 @@ TEST(CodeGenLLVM, PredicatedLoadAndStoreHandleTail) {
   Expr in_bounds = LT::make(idx, Broadcast::make(Expr(n), 8));
   Stmt body = For::make(
       i, 0, (n + 7) / 8, ForKind::Serial,
-      Store::make(c, load_f32(a, idx, in_bounds) + Broadcast::make(Expr(1.0f), 8), idx,
-                  in_bounds));
+      Store::make(c, load_f32(a, idx, in_bounds) + Broadcast::make(Expr(1.0f), 8), idx, in_bounds));
   LoweredFunc f{"tail", {arg(a, Float(32), n), arg(c, Float(32), n + 8)}, body};
   auto av = test::random_floats(n, 12);
   std::vector<float> cv(n + 8, -7.0f);
@@ -361,10 +368,10 @@ TEST(CodeGenLLVM, GatherScatterAndReversedRamps) {
 TEST(CodeGenLLVM, HeapAllocationAndLetBindings) {
   // A Global temporary of 20000 floats (heap): tmp[i] = in[i] * 2; out[i] = tmp[n-1-i] + let.
   const int64_t n = 20000;
-  Var in("in", Handle()), out("out", Handle()), tmp("tmp", Handle()), i("i"), j("j"), t("t", Float(32)),
-      u("u", Float(32));
-  Stmt fill = For::make(i, 0, n, ForKind::Parallel,
-                        Store::make(tmp, load_f32(in, i) * Expr(2.0f), i));
+  Var in("in", Handle()), out("out", Handle()), tmp("tmp", Handle()), i("i"), j("j"),
+      t("t", Float(32)), u("u", Float(32));
+  Stmt fill =
+      For::make(i, 0, n, ForKind::Parallel, Store::make(tmp, load_f32(in, i) * Expr(2.0f), i));
   Stmt use = For::make(j, 0, n, ForKind::Serial,
                        LetStmt::make(t, load_f32(tmp, Expr(n - 1) - j),
                                      Store::make(out, Let::make(u, t, u + Expr(1.0f)), j)));
@@ -385,15 +392,17 @@ TEST(CodeGenLLVM, NestedParallelAndPerThreadLocals) {
   const int64_t m = 9, n = 7;
   Var out("out", Handle()), tmp("tmp", Handle()), i("i"), j("j"), x("x"), y("y");
   Expr base = Cast::make(Float(32), i * 100 + j);
-  Stmt fill = For::make(x, 0, 4, ForKind::Unrolled,
-                        Store::make(tmp, base + Cast::make(Float(32), x), x));
+  Stmt fill =
+      For::make(x, 0, 4, ForKind::Unrolled, Store::make(tmp, base + Cast::make(Float(32), x), x));
   Stmt zero = Store::make(out, Expr(0.0f), i * n + j);
   Stmt sum = For::make(y, 0, 4, ForKind::Serial,
                        Store::make(out, load_f32(out, i * n + j) + load_f32(tmp, y), i * n + j));
-  Stmt inner = Allocate::make(tmp, Float(32), 4, MemoryScope::Local, Block::make({fill, zero, sum}));
-  LoweredFunc f{"nested",
-                {arg(out, Float(32), m * n)},
-                For::make(i, 0, m, ForKind::Parallel, For::make(j, 0, n, ForKind::Parallel, inner))};
+  Stmt inner =
+      Allocate::make(tmp, Float(32), 4, MemoryScope::Local, Block::make({fill, zero, sum}));
+  LoweredFunc f{
+      "nested",
+      {arg(out, Float(32), m * n)},
+      For::make(i, 0, m, ForKind::Parallel, For::make(j, 0, n, ForKind::Parallel, inner))};
   std::vector<float> ov(m * n);
   run(f, {ov.data()});
   for (int64_t a = 0; a < m; ++a) {
@@ -405,12 +414,13 @@ TEST(CodeGenLLVM, IfThenElseAndBoolBuffers) {
   const int64_t n = 32;
   Var in("in", Handle()), flags("flags", Handle()), out("out", Handle()), i("i");
   Expr x = load_f32(in, i);
-  Stmt body = For::make(
-      i, 0, n, ForKind::Serial,
-      Block::make({Store::make(flags, GT::make(x, Expr(0.0f)), i),
-                   IfThenElse::make(Load::make(Bool(), flags, i), Store::make(out, x, i),
-                                    Store::make(out, -x, i))}));
-  LoweredFunc f{"ifs", {arg(in, Float(32), n), arg(flags, Bool(), n), arg(out, Float(32), n)}, body};
+  Stmt body =
+      For::make(i, 0, n, ForKind::Serial,
+                Block::make({Store::make(flags, GT::make(x, Expr(0.0f)), i),
+                             IfThenElse::make(Load::make(Bool(), flags, i), Store::make(out, x, i),
+                                              Store::make(out, -x, i))}));
+  LoweredFunc f{
+      "ifs", {arg(in, Float(32), n), arg(flags, Bool(), n), arg(out, Float(32), n)}, body};
   auto iv = test::random_floats(n, 15);
   std::vector<uint8_t> fv(n, 7);
   std::vector<float> ov(n);
@@ -428,9 +438,9 @@ TEST(CodeGenLLVM, LeftoverVectorizedAndUnrolledLoopsRunSerially) {
   Expr extent = Load::make(Int(64), len, 0);
   Stmt body = Block::make(
       {For::make(i, 0, extent, ForKind::Vectorized, Store::make(c, load_f32(a, i) * Expr(3.0f), i)),
-       For::make(j, 0, extent, ForKind::Unrolled,
-                 Store::make(c, load_f32(c, j) + Expr(1.0f), j))});
-  LoweredFunc f{"leftover", {arg(a, Float(32), n), arg(len, Int(64), 1), arg(c, Float(32), n)}, body};
+       For::make(j, 0, extent, ForKind::Unrolled, Store::make(c, load_f32(c, j) + Expr(1.0f), j))});
+  LoweredFunc f{
+      "leftover", {arg(a, Float(32), n), arg(len, Int(64), 1), arg(c, Float(32), n)}, body};
   auto av = test::random_floats(n, 18);
   std::vector<int64_t> lv{n - 2};
   std::vector<float> cv(n, 5.0f);

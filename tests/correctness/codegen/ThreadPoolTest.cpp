@@ -1,6 +1,8 @@
 // The runtime thread pool behind parallel loops: coverage of the range, chunking, nesting,
 // concurrent callers, and the aligned allocator.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdint>
@@ -119,11 +121,9 @@ TEST(ThreadPool, ManyShortJobs) {
   autotune_set_num_threads(2);
   std::atomic<int64_t> sum{0};
   for (int r = 0; r < 20000; ++r) {
-    autotune_parallel_for(
-        [](int64_t b, int64_t e, void *s) {
-          static_cast<std::atomic<int64_t> *>(s)->fetch_add(e - b);
-        },
-        &sum, 3);
+    autotune_parallel_for([](int64_t b, int64_t e,
+                             void *s) { static_cast<std::atomic<int64_t> *>(s)->fetch_add(e - b); },
+                          &sum, 3);
   }
   EXPECT_EQ(sum.load(), 60000);
 }
@@ -135,6 +135,26 @@ TEST(ThreadPool, NonPositiveCountRestoresDefault) {
   const char *env = std::getenv("AUTOTUNE_NUM_THREADS");
   int expected = env ? std::atoi(env) : static_cast<int>(std::thread::hardware_concurrency());
   EXPECT_EQ(autotune_get_num_threads(), std::max(1, expected));
+}
+
+TEST(ThreadPool, WorksInAForkedChild) {
+  ThreadCount restore;
+  autotune_set_num_threads(3);
+  Coverage warm(4);
+  autotune_parallel_for(record, &warm, 4);  // the parent's pool exists and has run
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // The child has no workers of its own until it makes a fresh pool of the parent's size.
+    Coverage c(100);
+    autotune_parallel_for(record, &c, 100);
+    bool ok = autotune_get_num_threads() == 3 && c.chunks.size() == 3;
+    for (auto &h : c.hits) ok = ok && h.load() == 1;
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
 }
 
 TEST(ThreadPool, AllocIsAlignedAndWritable) {

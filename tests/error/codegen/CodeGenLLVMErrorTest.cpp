@@ -13,18 +13,18 @@ using namespace autotune::ir;  // NOLINT
 
 LoweredFunc copy_kernel(const std::string &name) {
   Var a("A", Handle()), b("B", Handle()), i("i");
-  return LoweredFunc{name,
-                     {KernelArg{a, Float(32), {4}}, KernelArg{b, Float(32), {4}}},
-                     For::make(i, 0, 4, ForKind::Serial,
-                               Store::make(b, Load::make(Float(32), a, i), i))};
+  return LoweredFunc{
+      name,
+      {KernelArg{a, Float(32), {4}}, KernelArg{b, Float(32), {4}}},
+      For::make(i, 0, 4, ForKind::Serial, Store::make(b, Load::make(Float(32), a, i), i))};
 }
 
 TEST(CodeGenLLVMError, GpuThreadBindingOnCpu) {
   Var a("A", Handle()), i("i");
-  LoweredFunc f{"bound",
-                {KernelArg{a, Float(32), {4}}},
-                For::make(i, 0, 4, ForKind::ThreadBinding, Store::make(a, Expr(1.0f), i),
-                          "threadIdx.x")};
+  LoweredFunc f{
+      "bound",
+      {KernelArg{a, Float(32), {4}}},
+      For::make(i, 0, 4, ForKind::ThreadBinding, Store::make(a, Expr(1.0f), i), "threadIdx.x")};
   EXPECT_USER_ERROR(emit_llvm_ir({f}, Target::host()), "bound to GPU thread 'threadIdx.x'");
 }
 

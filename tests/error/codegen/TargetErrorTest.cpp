@@ -26,7 +26,8 @@ TEST(TargetError, RepeatedOption) {
 }
 
 TEST(TargetError, UnknownTriple) {
-  EXPECT_USER_ERROR(Target::parse("llvm -mtriple=potato-linux-gnu"), "unknown triple 'potato-linux-gnu'");
+  EXPECT_USER_ERROR(Target::parse("llvm -mtriple=potato-linux-gnu"),
+                    "unknown triple 'potato-linux-gnu'");
 }
 
 TEST(TargetError, UnknownCpu) {

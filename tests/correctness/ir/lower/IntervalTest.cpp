@@ -92,12 +92,15 @@ TEST_F(IntervalTest, Modulo) {
   Interval inside = eval_interval(Mod::make(x, 8), {{x.get(), range(10, 13)}});
   EXPECT_IR_EQ(inside.min, 2);
   EXPECT_IR_EQ(inside.max, 5);
-  Interval unbounded = eval_interval(Mod::make(x, 8), {});
-  EXPECT_IR_EQ(unbounded.min, 0);
-  EXPECT_IR_EQ(unbounded.max, 7);
-  Interval negative = eval_interval(Mod::make(x, -8), {});
+  Interval negative = eval_interval(Mod::make(x, -8), {{x.get(), range(0, 100)}});
   EXPECT_IR_EQ(negative.min, -7);
   EXPECT_IR_EQ(negative.max, 0);
+  // Without a range x % 8 is exactly itself; its constant bounds are still known.
+  Interval exact = eval_interval(Mod::make(x, 8), {});
+  EXPECT_IR_EQ(exact.min, Mod::make(x, 8));
+  EXPECT_TRUE(exact.is_single_point());
+  EXPECT_EQ(const_min(Mod::make(x, 8), {}), 0);
+  EXPECT_EQ(const_max(Mod::make(x, 8), {}), 7);
   // Symbolic: o*16 + [2, 5] modulo 16 is [2, 5].
   VarIntervals symbolic = {{i.get(), Interval(Add::make(Mul::make(o, 16), 2),
                                                Add::make(Mul::make(o, 16), 5))}};
@@ -155,6 +158,9 @@ TEST_F(IntervalTest, ConstBoundsFollowVariableChains) {
   EXPECT_EQ(const_min(y, vars), std::nullopt);
   EXPECT_EQ(const_max(Add::make(x, y), vars), std::nullopt);
   EXPECT_EQ(const_max(Mod::make(y, 4), {}), 3);
+  EXPECT_EQ(const_max(Min::make(y, 8), {}), 8);
+  EXPECT_EQ(const_min(Max::make(y, -2), {}), -2);
+  EXPECT_EQ(const_min(Min::make(y, 8), {}), std::nullopt);
 }
 
 TEST_F(IntervalTest, RandomIntervalsAreSound) {
