@@ -8,7 +8,8 @@
 namespace autotune::runtime {
 
 /// Every generated kernel has this C signature: `args` holds one buffer pointer per
-/// LoweredFunc::args entry, in that order. It returns 0.
+/// LoweredFunc::args entry, in that order, each at least 16-byte aligned (malloc and
+/// autotune_alloc give that) and the buffers pairwise disjoint. It returns 0.
 using KernelFunction = int32_t (*)(void **args);
 
 /// A shared object opened with dlopen(RTLD_NOW | RTLD_LOCAL) and closed on destruction.

@@ -290,6 +290,9 @@ struct LinearSum {
   std::vector<Term> terms;
   int64_t constant = 0;
   bool overflow = false;  ///< some coefficient overflowed: the sum must not be used
+  /// When false, add_term appends without looking for an equal atom. Merging is only needed for
+  /// canonical output, never for correctness: an unmerged atom is just emitted twice.
+  bool merge = true;
 
   void add_constant(int64_t c) {
     if (__builtin_add_overflow(constant, c, &constant)) overflow = true;
@@ -297,6 +300,10 @@ struct LinearSum {
 
   void add_term(const Expr &atom, int64_t coeff) {
     if (coeff == 0) return;
+    if (!merge) {
+      terms.push_back({atom, coeff});
+      return;
+    }
     for (Term &t : terms) {
       if (t.atom.same_as(atom) || structural_equal(t.atom, atom)) {
         if (__builtin_add_overflow(t.coeff, coeff, &t.coeff)) overflow = true;
@@ -338,9 +345,14 @@ struct LinearSum {
   }
 };
 
-LinearSum linear_of(const Expr &e, int64_t scale = 1) {
+/// The linear sum of a simplified expression. Its atoms are already distinct, so they are not
+/// searched for duplicates: that keeps simplifying an n-term sum O(n^2) rather than O(n^3).
+/// Terms added to the result afterwards are merged as usual.
+LinearSum linear_of(const Expr &simplified, int64_t scale = 1) {
   LinearSum s;
-  s.add(e, scale);
+  s.merge = false;
+  s.add(simplified, scale);
+  s.merge = true;
   return s;
 }
 
@@ -699,7 +711,8 @@ class Simplifier final : public IRMutator {
 
   /// The variable of a loop over [min, min + extent).
   VarInfo range_info(const Expr &min, const Expr &extent) {
-    LinearSum last = linear_of(min);
+    LinearSum last;
+    last.add(min, 1);
     last.add(extent, 1);
     last.add_constant(-1);
     VarInfo info;

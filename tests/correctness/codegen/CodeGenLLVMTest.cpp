@@ -1,6 +1,7 @@
 // LLVM code generation from hand-built lowered IR: JIT-run kernels against C++ references, and
 // check the emitted IR/assembly for the vector code we expect.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -452,7 +453,7 @@ TEST(CodeGenLLVM, SharedLibraryLoadsAndRuns) {
   ThreadCount restore;
   autotune_set_num_threads(2);
   const int64_t m = 23, n = 32, k = 17;
-  std::string so = ::testing::TempDir() + "autotune_codegen_test_matmul.so";
+  std::string so = ::testing::TempDir() + "autotune_matmul_" + std::to_string(getpid()) + ".so";
   build_shared_library({naive_matmul(m, n, k), tiled_matmul(m, n, k)}, Target::host(), so);
   runtime::LoadedModule lib(so);
   auto av = test::random_floats(m * k, 16), bv = test::random_floats(k * n, 17);
@@ -469,9 +470,8 @@ TEST(CodeGenLLVM, SharedLibraryLoadsAndRuns) {
 
 TEST(CodeGenLLVM, TwoObjectsLinkIntoOneLibrary) {
   // Each object defines the (weak) runtime table; lld must merge them.
-  std::string dir = ::testing::TempDir();
-  std::string o1 = dir + "autotune_two_1.o", o2 = dir + "autotune_two_2.o";
-  std::string so = dir + "autotune_two.so";
+  std::string dir = ::testing::TempDir() + "autotune_two_" + std::to_string(getpid());
+  std::string o1 = dir + "_1.o", o2 = dir + "_2.o", so = dir + ".so";
   emit_object({naive_matmul(4, 4, 4)}, Target::host(), o1);
   emit_object({vector_fma_kernel(64)}, Target::host(), o2);
   link_shared({o1, o2}, so);
