@@ -5,6 +5,8 @@
 #include "ir/ops/Conv2d.h"
 #include "ir/ops/MatmulPacked.h"
 
+#include <algorithm>
+
 namespace autotune::searchspace {
 
 using namespace ir;
@@ -24,23 +26,7 @@ ScheduledKernel matmul_packed_schedule(int64_t M, int64_t N, int64_t K, const Ma
   pack.vectorize(mm.packed_b.axis()[2]);
   if (p.parallel) pack.parallel(mm.packed_b.axis()[0]);
 
-  // C: cache block of mc rows, then panels, then register tiles of mr x bn.
-  Tensor CL = sch.cache_write(C, "local");
-  Stage sc = sch[C];
-  auto [ic, irest] = sc.split(C.axis()[0], p.mc);
-  auto [io, ii] = sc.split(irest, p.mr);
-  auto [jo, ji] = sc.split(C.axis()[1], p.bn);
-  sc.reorder({ic, jo, io, ii, ji});
-  sc.unroll(ii);
-  sc.vectorize(ji);
-  if (p.parallel) sc.parallel(ic);
-
-  // The register tile: accumulate over k with the rows unrolled and the columns vectorized.
-  Stage sl = sch[CL];
-  sl.compute_at(sc, io);
-  sl.reorder({CL.reduce_axis()[0], CL.axis()[0], CL.axis()[1]});
-  sl.unroll(CL.axis()[0]);
-  sl.vectorize(CL.axis()[1]);
+  schedule_matmul_packed(sch, C, C, p);
   return {sch, {A, B, C}};
 }
 
@@ -59,32 +45,86 @@ ScheduledKernel conv2d_nchwc_schedule(int64_t N, int64_t C, int64_t H, int64_t W
   Tensor out = ops::conv2d_nchwc(data, weight, attrs);
   Schedule sch = te::create_schedule({out});
 
+  schedule_conv2d_nchwc(sch, out, out, p);
+  return {sch, {data, weight, out}};
+}
+
+void schedule_matmul_packed(Schedule &sch, const Tensor &C, const Tensor &out,
+                            const MatmulParams &p) {
+  internal_check(C.ndim() == 2 && out.shape() == C.shape())
+      << "packed matmul schedule needs a matrix output of the matmul's shape";
+  Tensor CL = C;
+  if (out.same_as(C)) {
+    CL = sch.cache_write(C, "local");
+  } else {
+    sch[C].set_scope("local");
+  }
+  // Output: cache block of mc rows, then panels, then register tiles of mr x bn.
+  Stage sc = sch[out];
+  auto [ic, irest] = sc.split(out.axis()[0], p.mc);
+  auto [io, ii] = sc.split(irest, p.mr);
+  auto [jo, ji] = sc.split(out.axis()[1], p.bn);
+  sc.reorder({ic, jo, io, ii, ji});
+  sc.unroll(ii);
+  sc.vectorize(ji);
+  if (p.parallel) sc.parallel(ic);
+  // The register tile: accumulate over k with the rows unrolled and the columns vectorized.
+  Stage sl = sch[CL];
+  sl.compute_at(sc, io);
+  sl.reorder({CL.reduce_axis()[0], CL.axis()[0], CL.axis()[1]});
+  sl.unroll(CL.axis()[0]);
+  sl.vectorize(CL.axis()[1]);
+}
+
+int64_t default_reg_n(int64_t out_width, int64_t oc_bn, int lanes) {
+  int64_t vectors_per_column = std::max<int64_t>(1, oc_bn / lanes);
+  int64_t best = 1;
+  for (int64_t r = 1; r <= out_width; ++r) {
+    if (out_width % r == 0 && r * vectors_per_column <= 14) best = r;
+  }
+  return best;
+}
+
+void schedule_conv2d_nchwc(Schedule &sch, const Tensor &conv, const Tensor &out,
+                           const Conv2dNchwcParams &p) {
+  internal_check(conv.ndim() == 5 && out.shape() == conv.shape())
+      << "blocked conv schedule needs a 5-D conv and an output of the same shape";
   // The padded input, when there is one, is computed once per kernel call.
-  for (const Tensor &in : te::input_tensors(out)) {
+  for (const Tensor &in : te::input_tensors(conv)) {
     if (in.is_placeholder()) continue;
     Stage ps = sch[in];
     ps.vectorize(in.axis()[4]);
     if (p.parallel) ps.parallel(ps.fuse(in.axis()[0], in.axis()[1]));
   }
-
-  Tensor OL = sch.cache_write(out, "local");
+  // Accumulate a register tile of reg_n columns x one channel block in a local buffer; the
+  // output stage (the conv's copy-out or the fused epilogue) writes it back.
+  Tensor acc = conv;
+  if (out.same_as(conv)) {
+    acc = sch.cache_write(conv, "local");
+  } else {
+    // The epilogue between the conv and the output must already be inlined by the caller.
+    sch[conv].set_scope("local");
+  }
   Stage so = sch[out];
   const auto &ax = out.axis();
-  auto [owo, owi] = so.split(ax[3], p.reg_n);
+  int64_t reg_n = std::min(p.reg_n, out.dim(3));
+  auto [owo, owi] = so.split(ax[3], reg_n);
   so.reorder({ax[0], ax[1], ax[2], owo, owi, ax[4]});
   so.unroll(owi);
   so.vectorize(ax[4]);
   if (p.parallel) so.parallel(so.fuse(so.fuse(ax[0], ax[1]), ax[2]));
 
-  Stage sl = sch[OL];
+  Stage sl = sch[acc];
   sl.compute_at(so, owo);
-  const auto &lx = OL.axis();
-  const auto &rx = OL.reduce_axis();  // ic_outer, ry, rx, ic_inner
-  sl.reorder({rx[0], rx[1], rx[2], rx[3], lx[3], lx[4]});
-  if (p.unroll_kw) sl.unroll(rx[2]);
+  const auto &lx = acc.axis();
+  std::vector<IterVar> order(acc.reduce_axis().begin(), acc.reduce_axis().end());
+  order.push_back(lx[3]);
+  order.push_back(lx[4]);
+  sl.reorder(order);
+  // Reduction axes are ic_outer, ry, rx, ic_inner (dense) or ry, rx (depthwise).
+  if (p.unroll_kw && acc.reduce_axis().size() >= 3) sl.unroll(acc.reduce_axis()[2]);
   sl.unroll(lx[3]);
   sl.vectorize(lx[4]);
-  return {sch, {data, weight, out}};
 }
 
 }  // namespace autotune::searchspace

@@ -25,6 +25,12 @@ struct MatmulParams {
 /// C[M, N] = A[M, K] * B[K, N] with B packed into panels and a register-tiled inner kernel.
 ScheduledKernel matmul_packed_schedule(int64_t M, int64_t N, int64_t K, const MatmulParams &p);
 
+/// Schedules a matmul `c` that reads its right operand as packed panels [N/bn, K, bn]
+/// (ops::matmul_packed, or a pre-packed constant weight), reaching kernel output `out` through
+/// inlined element-wise stages (or out == c).
+void schedule_matmul_packed(te::Schedule &sch, const te::Tensor &c, const te::Tensor &out,
+                            const MatmulParams &p);
+
 /// Knobs of the blocked (NCHW[x]c) convolution schedule.
 struct Conv2dNchwcParams {
   int64_t ic_bn = 16;    ///< input channel block (innermost dim of data)
@@ -33,6 +39,17 @@ struct Conv2dNchwcParams {
   bool unroll_kw = false;
   bool parallel = false;
 };
+
+/// Schedules the blocked convolution `conv` (conv2d_nchwc or depthwise_conv2d_nchwc, output
+/// [N, C/bn, OH, OW, bn]) inside `sch`. `out` is the kernel output that `conv` reaches through
+/// element-wise stages (the fused epilogue, inlined here), or `conv` itself. Uses p.reg_n,
+/// p.unroll_kw and p.parallel; the channel blocks come from the tensors.
+void schedule_conv2d_nchwc(te::Schedule &sch, const te::Tensor &conv, const te::Tensor &out,
+                           const Conv2dNchwcParams &p);
+
+/// Output columns per register tile for a blocked conv: the largest divisor of `out_width`
+/// whose accumulators (reg_n x oc_bn / lanes vectors) fit in 14 registers.
+int64_t default_reg_n(int64_t out_width, int64_t oc_bn, int lanes);
 
 /// Conv2d in NCHW[ic_bn]c -> NCHW[oc_bn]c for input [N, C, H, W] and weight [K, C, R, S].
 /// Arguments: data [N, C/ic_bn, H, W, ic_bn], weight [K/oc_bn, C/ic_bn, R, S, ic_bn, oc_bn],

@@ -28,8 +28,8 @@ std::string format_float(double value, int bits) {
     ss << std::setprecision(digits) << value;
     text = ss.str();
     double back = std::strtod(text.c_str(), nullptr);
-    bool round_trips = bits == 64 ? back == value
-                                  : static_cast<float>(back) == static_cast<float>(value);
+    bool round_trips =
+        bits == 64 ? back == value : static_cast<float>(back) == static_cast<float>(value);
     if (round_trips) break;
   }
   if (text.find_first_of(".e") == std::string::npos) text += ".0";

@@ -4,12 +4,41 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace autotune::ir {
 namespace {
+
+template <typename T>
+std::pair<const Expr *, const Expr *> operands_of(const T *op) {
+  return {&op->a, &op->b};
+}
+
+/// The operands of a binary node (Add through Or), or nullopt for any other node.
+std::optional<std::pair<const Expr *, const Expr *>> binary_operands(const Expr &e) {
+  switch (e.kind()) {
+    case IRNodeKind::Add: return operands_of(e.as<Add>());
+    case IRNodeKind::Sub: return operands_of(e.as<Sub>());
+    case IRNodeKind::Mul: return operands_of(e.as<Mul>());
+    case IRNodeKind::Div: return operands_of(e.as<Div>());
+    case IRNodeKind::Mod: return operands_of(e.as<Mod>());
+    case IRNodeKind::Min: return operands_of(e.as<Min>());
+    case IRNodeKind::Max: return operands_of(e.as<Max>());
+    case IRNodeKind::EQ: return operands_of(e.as<EQ>());
+    case IRNodeKind::NE: return operands_of(e.as<NE>());
+    case IRNodeKind::LT: return operands_of(e.as<LT>());
+    case IRNodeKind::LE: return operands_of(e.as<LE>());
+    case IRNodeKind::GT: return operands_of(e.as<GT>());
+    case IRNodeKind::GE: return operands_of(e.as<GE>());
+    case IRNodeKind::And: return operands_of(e.as<And>());
+    case IRNodeKind::Or: return operands_of(e.as<Or>());
+    default: return std::nullopt;
+  }
+}
 
 // ---- Equality -----------------------------------------------------------------------------------
 
@@ -23,6 +52,10 @@ class Comparer {
     // shared subtree may mention a variable that is bound differently on the two sides.
     if (a.same_as(b) && renamings_ == 0) return true;
     if (a.kind() != b.kind() || a.type() != b.type()) return false;
+    if (auto x = binary_operands(a)) {
+      auto y = binary_operands(b);
+      return equal(*x->first, *y->first) && equal(*x->second, *y->second);
+    }
     switch (a.kind()) {
       case IRNodeKind::IntImm: return a.as<IntImm>()->value == b.as<IntImm>()->value;
       case IRNodeKind::FloatImm: {
@@ -31,24 +64,6 @@ class Comparer {
       }
       case IRNodeKind::Variable: return equal_var(a.as<Variable>(), b.as<Variable>());
       case IRNodeKind::Cast: return equal(a.as<Cast>()->value, b.as<Cast>()->value);
-#define AUTOTUNE_BINARY_CASE(T) \
-  case IRNodeKind::T: return equal_binary(a.as<T>(), b.as<T>());
-      AUTOTUNE_BINARY_CASE(Add)
-      AUTOTUNE_BINARY_CASE(Sub)
-      AUTOTUNE_BINARY_CASE(Mul)
-      AUTOTUNE_BINARY_CASE(Div)
-      AUTOTUNE_BINARY_CASE(Mod)
-      AUTOTUNE_BINARY_CASE(Min)
-      AUTOTUNE_BINARY_CASE(Max)
-      AUTOTUNE_BINARY_CASE(EQ)
-      AUTOTUNE_BINARY_CASE(NE)
-      AUTOTUNE_BINARY_CASE(LT)
-      AUTOTUNE_BINARY_CASE(LE)
-      AUTOTUNE_BINARY_CASE(GT)
-      AUTOTUNE_BINARY_CASE(GE)
-      AUTOTUNE_BINARY_CASE(And)
-      AUTOTUNE_BINARY_CASE(Or)
-#undef AUTOTUNE_BINARY_CASE
       case IRNodeKind::Not: return equal(a.as<Not>()->a, b.as<Not>()->a);
       case IRNodeKind::Select: {
         const Select *x = a.as<Select>(), *y = b.as<Select>();
@@ -205,11 +220,6 @@ class Comparer {
     return a == b && rhs_to_lhs_.count(b) == 0;
   }
 
-  template <typename T>
-  bool equal_binary(const T *x, const T *y) {
-    return equal(x->a, y->a) && equal(x->b, y->b);
-  }
-
   bool equal_list(const std::vector<Expr> &x, const std::vector<Expr> &y) {
     if (x.size() != y.size()) return false;
     for (size_t i = 0; i < x.size(); ++i) {
@@ -277,6 +287,9 @@ class Hasher {
   uint64_t hash(const Expr &e) {
     if (!e.defined()) return kUndefinedTag;
     uint64_t h = combine(uint64_t(e.kind()), hash_type(e.type()));
+    if (auto operands = binary_operands(e)) {
+      return combine(combine(h, hash(*operands->first)), hash(*operands->second));
+    }
     switch (e.kind()) {
       case IRNodeKind::IntImm: return combine(h, uint64_t(e.as<IntImm>()->value));
       case IRNodeKind::FloatImm: {
@@ -287,24 +300,6 @@ class Hasher {
       }
       case IRNodeKind::Variable: return combine(h, hash_var(e.as<Variable>()));
       case IRNodeKind::Cast: return combine(h, hash(e.as<Cast>()->value));
-#define AUTOTUNE_BINARY_CASE(T) \
-  case IRNodeKind::T: return combine(combine(h, hash(e.as<T>()->a)), hash(e.as<T>()->b));
-      AUTOTUNE_BINARY_CASE(Add)
-      AUTOTUNE_BINARY_CASE(Sub)
-      AUTOTUNE_BINARY_CASE(Mul)
-      AUTOTUNE_BINARY_CASE(Div)
-      AUTOTUNE_BINARY_CASE(Mod)
-      AUTOTUNE_BINARY_CASE(Min)
-      AUTOTUNE_BINARY_CASE(Max)
-      AUTOTUNE_BINARY_CASE(EQ)
-      AUTOTUNE_BINARY_CASE(NE)
-      AUTOTUNE_BINARY_CASE(LT)
-      AUTOTUNE_BINARY_CASE(LE)
-      AUTOTUNE_BINARY_CASE(GT)
-      AUTOTUNE_BINARY_CASE(GE)
-      AUTOTUNE_BINARY_CASE(And)
-      AUTOTUNE_BINARY_CASE(Or)
-#undef AUTOTUNE_BINARY_CASE
       case IRNodeKind::Not: return combine(h, hash(e.as<Not>()->a));
       case IRNodeKind::Select: {
         const Select *op = e.as<Select>();

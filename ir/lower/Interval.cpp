@@ -124,10 +124,10 @@ class IntervalEvaluator {
         Expr zero = make_zero(op->base.type());
         auto lowest = [&](const Expr &s) { return min(zero, s * last); };
         auto highest = [&](const Expr &s) { return max(zero, s * last); };
-        Expr lo = base.min.defined() && stride.min.defined() ? base.min + lowest(stride.min)
-                                                             : Expr();
-        Expr hi = base.max.defined() && stride.max.defined() ? base.max + highest(stride.max)
-                                                             : Expr();
+        Expr lo =
+            base.min.defined() && stride.min.defined() ? base.min + lowest(stride.min) : Expr();
+        Expr hi =
+            base.max.defined() && stride.max.defined() ? base.max + highest(stride.max) : Expr();
         return Interval(lo, hi);
       }
       default: return opaque(e);
@@ -207,8 +207,7 @@ class IntervalEvaluator {
     if (a.is_bounded() && b.is_bounded()) {
       // A product is bilinear: its extremes lie at the corners.
       Expr p[4] = {a.min * b.min, a.min * b.max, a.max * b.min, a.max * b.max};
-      return Interval(min(min(p[0], p[1]), min(p[2], p[3])),
-                      max(max(p[0], p[1]), max(p[2], p[3])));
+      return Interval(min(min(p[0], p[1]), min(p[2], p[3])), max(max(p[0], p[1]), max(p[2], p[3])));
     }
     return Interval::everything();
   }
@@ -228,8 +227,7 @@ class IntervalEvaluator {
     bool one_sign = lo && hi && (*lo > 0 || *hi < 0);
     if (one_sign && a.is_bounded()) {
       Expr q[4] = {a.min / b.min, a.min / b.max, a.max / b.min, a.max / b.max};
-      return Interval(min(min(q[0], q[1]), min(q[2], q[3])),
-                      max(max(q[0], q[1]), max(q[2], q[3])));
+      return Interval(min(min(q[0], q[1]), min(q[2], q[3])), max(max(q[0], q[1]), max(q[2], q[3])));
     }
     return Interval::everything();
   }
@@ -271,8 +269,8 @@ class IntervalEvaluator {
     bool monotone = to.is_float() || (from.is_float() && to.is_integer_like()) ||
                     (to.is_integer_like() && is_widening(from, to));
     if (monotone) return Interval(convert(v.min), convert(v.max));
-    if (to.is_bool()) return v.is_single_point() ? Interval::single_point(cast(to, v.min))
-                                                 : type_range(to);
+    if (to.is_bool())
+      return v.is_single_point() ? Interval::single_point(cast(to, v.min)) : type_range(to);
     // Narrowing: exact when both ends are constants that fit, else the target's whole range.
     Interval range = type_range(to);
     const int64_t *lo = v.min.defined() ? as_const_int(v.min) : nullptr;
@@ -317,9 +315,7 @@ std::optional<int64_t> const_bound(const Expr &e, const VarIntervals &vars, bool
 
 }  // namespace
 
-Interval eval_interval(const Expr &e, const VarIntervals &vars) {
-  return evaluate(e, vars, false);
-}
+Interval eval_interval(const Expr &e, const VarIntervals &vars) { return evaluate(e, vars, false); }
 
 std::optional<int64_t> const_min(const Expr &e, const VarIntervals &vars) {
   return const_bound(e, vars, false);

@@ -18,44 +18,48 @@
 namespace autotune::ir {
 namespace {
 
-using Int = std::optional<int64_t>;
+using MaybeInt = std::optional<int64_t>;
 
 // ---- Constant bounds ----------------------------------------------------------------------------
 
 /// Inclusive constant bounds of an integer value (over all lanes of a vector); a missing end is
 /// unknown. Arithmetic on bounds drops an end rather than overflow.
 struct Bounds {
-  Int min, max;
+  MaybeInt min, max;
   static Bounds point(int64_t v) { return {v, v}; }
   bool is_point() const { return min && max && *min == *max; }
 };
 
-Int checked_add(Int a, Int b) {
+MaybeInt checked_add(MaybeInt a, MaybeInt b) {
   int64_t r;
   if (!a || !b || __builtin_add_overflow(*a, *b, &r)) return std::nullopt;
   return r;
 }
 
-Int checked_mul(Int a, Int b) {
+MaybeInt checked_mul(MaybeInt a, MaybeInt b) {
   int64_t r;
   if (!a || !b || __builtin_mul_overflow(*a, *b, &r)) return std::nullopt;
   return r;
 }
 
-Int checked_neg(Int a) {
+MaybeInt checked_neg(MaybeInt a) {
   if (!a || *a == std::numeric_limits<int64_t>::min()) return std::nullopt;
   return -*a;
 }
 
 /// Floor division of bounds, nullopt on overflow or a zero divisor.
-Int checked_floor_div(Int a, Int b) {
+MaybeInt checked_floor_div(MaybeInt a, MaybeInt b) {
   if (!a || !b || *b == 0) return std::nullopt;
   if (*b == -1) return checked_neg(a);
   return floor_div(*a, *b);
 }
 
-Int min_of(Int a, Int b) { return a && b ? Int(std::min(*a, *b)) : std::nullopt; }
-Int max_of(Int a, Int b) { return a && b ? Int(std::max(*a, *b)) : std::nullopt; }
+MaybeInt min_of(MaybeInt a, MaybeInt b) {
+  return a && b ? MaybeInt(std::min(*a, *b)) : std::nullopt;
+}
+MaybeInt max_of(MaybeInt a, MaybeInt b) {
+  return a && b ? MaybeInt(std::max(*a, *b)) : std::nullopt;
+}
 
 Bounds add_bounds(const Bounds &a, const Bounds &b) {
   return {checked_add(a.min, b.min), checked_add(a.max, b.max)};
@@ -72,9 +76,9 @@ Bounds scale_bounds(const Bounds &a, int64_t c) {
 }
 
 /// The smallest and largest of the four corner values, or unknown if any is.
-Bounds corners(const Bounds &a, const Bounds &b, Int (*f)(Int, Int)) {
-  Int c[4] = {f(a.min, b.min), f(a.min, b.max), f(a.max, b.min), f(a.max, b.max)};
-  for (const Int &v : c) {
+Bounds corners(const Bounds &a, const Bounds &b, MaybeInt (*f)(MaybeInt, MaybeInt)) {
+  MaybeInt c[4] = {f(a.min, b.min), f(a.min, b.max), f(a.max, b.min), f(a.max, b.max)};
+  for (const MaybeInt &v : c) {
     if (!v) return {};
   }
   return {std::min({*c[0], *c[1], *c[2], *c[3]}), std::max({*c[0], *c[1], *c[2], *c[3]})};
@@ -116,22 +120,22 @@ Bounds mod_bounds(const Bounds &a, const Bounds &b) {
     return {};
   }
   if (b.min && *b.min > 0) {
-    Int hi = b.max ? Int(*b.max - 1) : std::nullopt;
+    MaybeInt hi = b.max ? MaybeInt(*b.max - 1) : std::nullopt;
     if (a.min && *a.min >= 0 && a.max) hi = hi ? std::min(*hi, *a.max) : *a.max;
     return {0, hi};
   }
-  if (b.max && *b.max < 0) return {b.min ? Int(*b.min + 1) : std::nullopt, 0};
+  if (b.max && *b.max < 0) return {b.min ? MaybeInt(*b.min + 1) : std::nullopt, 0};
   return {};
 }
 
 Bounds min_bounds(const Bounds &a, const Bounds &b) {
   // min(x, y) <= y even when x has no upper bound.
-  Int hi = a.max && b.max ? Int(std::min(*a.max, *b.max)) : (a.max ? a.max : b.max);
+  MaybeInt hi = a.max && b.max ? MaybeInt(std::min(*a.max, *b.max)) : (a.max ? a.max : b.max);
   return {min_of(a.min, b.min), hi};
 }
 
 Bounds max_bounds(const Bounds &a, const Bounds &b) {
-  Int lo = a.min && b.min ? Int(std::max(*a.min, *b.min)) : (a.min ? a.min : b.min);
+  MaybeInt lo = a.min && b.min ? MaybeInt(std::max(*a.min, *b.min)) : (a.min ? a.min : b.min);
   return {lo, max_of(a.max, b.max)};
 }
 
@@ -140,8 +144,8 @@ Bounds union_bounds(const Bounds &a, const Bounds &b) {
 }
 
 Bounds intersect_bounds(const Bounds &a, const Bounds &b) {
-  Int lo = a.min && b.min ? Int(std::max(*a.min, *b.min)) : (a.min ? a.min : b.min);
-  Int hi = a.max && b.max ? Int(std::min(*a.max, *b.max)) : (a.max ? a.max : b.max);
+  MaybeInt lo = a.min && b.min ? MaybeInt(std::max(*a.min, *b.min)) : (a.min ? a.min : b.min);
+  MaybeInt hi = a.max && b.max ? MaybeInt(std::min(*a.max, *b.max)) : (a.max ? a.max : b.max);
   return {lo, hi};
 }
 
@@ -162,7 +166,7 @@ bool contains(const Bounds &outer, const Bounds &inner) {
 
 // ---- Constants ----------------------------------------------------------------------------------
 
-/// v truncated to the width of integer type t and sign- (Int) or zero- (UInt) extended.
+/// v truncated to the width of integer type t and sign- (MaybeInt) or zero- (UInt) extended.
 int64_t wrap_to(DataType t, int64_t v) {
   if (t.is_bool()) return v != 0;
   if (t.bits >= 64) return v;
@@ -370,8 +374,8 @@ Expr from_linear(const LinearSum &s, DataType t) {
       break;
     }
   }
-  Expr result = first >= 0 ? scaled(s.terms[first].atom, s.terms[first].coeff)
-                           : make_int(t, s.constant);
+  Expr result =
+      first >= 0 ? scaled(s.terms[first].atom, s.terms[first].coeff) : make_int(t, s.constant);
   for (size_t i = 0; i < s.terms.size(); ++i) {
     const Term &term = s.terms[i];
     if (static_cast<int>(i) == first || term.coeff == 0) continue;
@@ -485,6 +489,9 @@ std::optional<bool> decide_comparison(IRNodeKind kind, const Bounds &d) {
 
 // ---- The simplifier -----------------------------------------------------------------------------
 
+/// Rewrites bottom-up. `scope_` holds what is known about the variables around the current node:
+/// the caller's intervals, then enclosing loops, lets and branch conditions as the walk enters
+/// them (push_var/pop_var).
 class Simplifier final : public IRMutator {
  public:
   explicit Simplifier(const VarIntervals &vars) {
@@ -502,9 +509,6 @@ class Simplifier final : public IRMutator {
 
  protected:
   // ---- Expressions ----
-
-  Expr visit(const IntImm *op) override { return Expr(op); }
-  Expr visit(const FloatImm *op) override { return Expr(op); }
 
   Expr visit(const Variable *op) override {
     if (op->type.is_int() && op->type.is_scalar()) {
@@ -612,8 +616,7 @@ class Simplifier final : public IRMutator {
     Expr predicate = mutate(op->predicate);
     if (predicate.defined() && is_const_int(predicate, 0)) return no_op();
     if (predicate.defined() && is_const_int(predicate, 1)) predicate = Expr();
-    if (value.same_as(op->value) && index.same_as(op->index) &&
-        predicate.same_as(op->predicate)) {
+    if (value.same_as(op->value) && index.same_as(op->index) && predicate.same_as(op->predicate)) {
       return Stmt(op);
     }
     return Store::make(op->buffer, value, index, predicate);
@@ -635,7 +638,9 @@ class Simplifier final : public IRMutator {
   Stmt visit(const IfThenElse *op) override {
     Expr condition = mutate(op->condition);
     if (is_const_int(condition, 1)) return mutate(op->then_case);
-    if (is_const_int(condition, 0)) return op->else_case.defined() ? mutate(op->else_case) : no_op();
+    if (is_const_int(condition, 0)) {
+      return op->else_case.defined() ? mutate(op->else_case) : no_op();
+    }
 
     size_t mark = saved_.size();
     learn(condition, true);
@@ -835,7 +840,7 @@ class Simplifier final : public IRMutator {
   /// their interval, so that correlated terms cancel: for i in [o*16, o*16 + 15],
   /// `i - o*16` <= `o*16 + 15 - o*16` = 15. Repeated while replacements expose more such
   /// variables (at most a few rounds, in case intervals refer to each other).
-  Int symbolic_bound(const LinearSum &s, bool upper) {
+  MaybeInt symbolic_bound(const LinearSum &s, bool upper) {
     LinearSum current = s;
     for (int round = 0; round < 4; ++round) {
       LinearSum next;
@@ -1078,7 +1083,7 @@ class Simplifier final : public IRMutator {
   /// `spread` (>= 0) for the lanes of a ramp.
   std::optional<int64_t> common_quotient(const LinearSum &r, int64_t c, int64_t spread) {
     Bounds b = proven_bounds(r);
-    Int last = checked_add(b.max, spread);
+    MaybeInt last = checked_add(b.max, spread);
     if (!b.min || !last) return std::nullopt;
     int64_t k = floor_div(*b.min, c);
     if (floor_div(*last, c) != k) return std::nullopt;
@@ -1141,7 +1146,7 @@ class Simplifier final : public IRMutator {
       LinearSum s = linear_of(ramp->base), q, r;
       if (s.overflow) return std::nullopt;
       split_multiples(s, c, &q, &r);
-      Int spread = checked_mul(*stride, ramp->lanes - 1);
+      MaybeInt spread = checked_mul(*stride, ramp->lanes - 1);
       if (!spread) return std::nullopt;
       if (auto k = common_quotient(r, c, *spread)) {
         q.add_constant(*k);
@@ -1216,7 +1221,7 @@ class Simplifier final : public IRMutator {
       if (s.overflow) return std::nullopt;
       bool changed;
       LinearSum r = remainder_terms(s, c, &changed);
-      Int spread = checked_mul(*stride, ramp->lanes - 1);
+      MaybeInt spread = checked_mul(*stride, ramp->lanes - 1);
       if (!spread) return std::nullopt;
       if (auto k = common_quotient(r, c, *spread)) {
         r.add_constant(-*k * c);
@@ -1296,7 +1301,8 @@ class Simplifier final : public IRMutator {
       return Broadcast::make(logical_not(bc->value, nullptr), bc->lanes);
     }
     // Integer comparisons negate exactly (float ones do not, because of NaN).
-    if (auto operands = comparison_operands(a); operands && operands->first.type().is_integer_like()) {
+    if (auto operands = comparison_operands(a);
+        operands && operands->first.type().is_integer_like()) {
       return make_comparison(negate_comparison(a.kind()), operands->first, operands->second);
     }
     if (op && a.same_as(op->a)) return Expr(op);
@@ -1312,8 +1318,7 @@ class Simplifier final : public IRMutator {
       return Broadcast::make(select_of(bc->value, bt->value, bf->value, nullptr), bc->lanes);
     }
     if (const Not *n = c.as<Not>()) return select_of(n->a, f, t, nullptr);
-    if (op && c.same_as(op->condition) && t.same_as(op->true_value) &&
-        f.same_as(op->false_value)) {
+    if (op && c.same_as(op->condition) && t.same_as(op->true_value) && f.same_as(op->false_value)) {
       return Expr(op);
     }
     return Select::make(c, t, f);

@@ -20,8 +20,8 @@ namespace autotune::ir {
 ///      `(x*8 + y) / 8` -> `x` and `(x*8 + y) % 8` -> `y` for y in [0, 7]; `(x/4)/2` -> `x/8`.
 ///   4. Decide comparisons, min/max and select from constant bounds of `a - b`, derived from
 ///      variable ranges: `o*16 + i < 64` -> `true` for o in [0, 3], i in [0, 15].
-///   5. Push arithmetic through vector constructors: `ramp(a, s, n) + xn(b)` -> `ramp(a + b, s, n)`,
-///      `xn(a) * xn(b)` -> `xn(a*b)`.
+///   5. Push arithmetic through vector constructors: `ramp(a, s, n) + xn(b)` ->
+///      `ramp(a + b, s, n)`, `xn(a) * xn(b)` -> `xn(a*b)`.
 /// Variables whose interval is a single constant are replaced by it.
 Expr simplify(const Expr &e, const VarIntervals &vars = {});
 
@@ -39,6 +39,10 @@ Expr simplify(const Expr &e, const VarIntervals &vars = {});
 /// Example:  for (i, 0, 1) { if (i < 4) { A[(i*8 + 3)] = 1 } }   ->   A[3] = 1
 /// A statement with no effect at all becomes an empty Block. `vars` gives ranges of free
 /// variables (kernel parameters).
+/// Precondition: each variable is bound at most once (as passes produce IR), so that replacing a
+/// loop or let variable by its value cannot capture a variable. Postconditions: no For with a
+/// constant extent <= 1, no IfThenElse with a constant condition and no Evaluate of a constant
+/// remains; loop kinds, thread tags, statement order and the values stored are unchanged.
 Stmt simplify(const Stmt &s, const VarIntervals &vars = {});
 
 /// True when cond (a Bool expression, scalar or vector) simplifies to true, i.e. it holds for

@@ -236,6 +236,12 @@ void Stage::compute_root() {
   node_->attach_ivar = IterVar();
 }
 
+void Stage::set_scope(const std::string &scope) {
+  user_check(!node_->is_output) << "set_scope of stage '" << name()
+                                << "': an output of the kernel lives in its argument buffer";
+  node_->scope = parse_memory_scope(scope);
+}
+
 bool Schedule::has_stage(const Tensor &t) const {
   for (const Stage &s : impl_->stages) {
     if (s->tensor.same_as(t)) return true;

@@ -96,6 +96,9 @@ class Stage {
   void compute_inline();
   /// Computes the whole tensor before its consumers (the default).
   void compute_root();
+  /// Where the stage's buffer lives ("global", "local"); local buffers of a compute_at stage
+  /// are per-iteration tiles that code generation keeps in registers.
+  void set_scope(const std::string &scope);
 
   /// The current loops of this stage, outermost first.
   const std::vector<IterVar> &leaf_iter_vars() const { return node_->leaf_iter_vars; }

@@ -16,19 +16,19 @@ template <typename Node>
   if (ir::structural_equal(actual, expected)) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure()
          << "IR differs: " << actual_text << " vs " << expected_text << "\n"
-         << "  actual:\n" << actual << "\n  expected:\n" << expected;
+         << "  actual:\n"
+         << actual << "\n  expected:\n"
+         << expected;
 }
 
 inline ::testing::AssertionResult assert_ir_equal(const char *actual_text,
-                                                  const char *expected_text,
-                                                  const ir::Expr &actual,
+                                                  const char *expected_text, const ir::Expr &actual,
                                                   const ir::Expr &expected) {
   return assert_ir_equal_impl(actual_text, expected_text, actual, expected);
 }
 
 inline ::testing::AssertionResult assert_ir_equal(const char *actual_text,
-                                                  const char *expected_text,
-                                                  const ir::Stmt &actual,
+                                                  const char *expected_text, const ir::Stmt &actual,
                                                   const ir::Stmt &expected) {
   return assert_ir_equal_impl(actual_text, expected_text, actual, expected);
 }

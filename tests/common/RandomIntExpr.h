@@ -2,76 +2,102 @@
 // simplifier: property tests of simplify and eval_interval compare against it point by point.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ir/core/IR.h"
 #include "ir/core/IROperators.h"
+#include "ir/core/IRVisitor.h"
 
 namespace autotune::test {
 
 /// Values of variables at one point.
 using IntEnv = std::unordered_map<const ir::Variable *, int64_t>;
 
-/// Evaluates an int64/bool expression built from constants, variables of `env`, arithmetic
-/// (floor Div/Mod), Min/Max, comparisons, logic, Select and Let. Throws std::runtime_error on
-/// anything else or on a variable without a value.
-inline int64_t evaluate_int(const ir::Expr &e, const IntEnv &env) {
-  using namespace ir;
-  auto bin = [&](const auto *op) {
-    return std::make_pair(evaluate_int(op->a, env), evaluate_int(op->b, env));
-  };
-  switch (e.kind()) {
-    case IRNodeKind::IntImm: return e.as<IntImm>()->value;
-    case IRNodeKind::Variable: {
-      auto it = env.find(e.as<Variable>());
-      if (it == env.end()) throw std::runtime_error("no value for " + e.as<Variable>()->name);
-      return it->second;
-    }
-    case IRNodeKind::Add: { auto [a, b] = bin(e.as<Add>()); return a + b; }
-    case IRNodeKind::Sub: { auto [a, b] = bin(e.as<Sub>()); return a - b; }
-    case IRNodeKind::Mul: { auto [a, b] = bin(e.as<Mul>()); return a * b; }
-    case IRNodeKind::Div: {
-      auto [a, b] = bin(e.as<Div>());
-      if (b == 0) throw std::runtime_error("division by zero");
-      int64_t q = a / b;
-      return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-    }
-    case IRNodeKind::Mod: {
-      auto [a, b] = bin(e.as<Mod>());
-      if (b == 0) throw std::runtime_error("modulo by zero");
-      int64_t r = a % b;
-      return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
-    }
-    case IRNodeKind::Min: { auto [a, b] = bin(e.as<Min>()); return std::min(a, b); }
-    case IRNodeKind::Max: { auto [a, b] = bin(e.as<Max>()); return std::max(a, b); }
-    case IRNodeKind::EQ: { auto [a, b] = bin(e.as<EQ>()); return a == b; }
-    case IRNodeKind::NE: { auto [a, b] = bin(e.as<NE>()); return a != b; }
-    case IRNodeKind::LT: { auto [a, b] = bin(e.as<LT>()); return a < b; }
-    case IRNodeKind::LE: { auto [a, b] = bin(e.as<LE>()); return a <= b; }
-    case IRNodeKind::GT: { auto [a, b] = bin(e.as<GT>()); return a > b; }
-    case IRNodeKind::GE: { auto [a, b] = bin(e.as<GE>()); return a >= b; }
-    case IRNodeKind::And: { auto [a, b] = bin(e.as<And>()); return a && b; }
-    case IRNodeKind::Or: { auto [a, b] = bin(e.as<Or>()); return a || b; }
-    case IRNodeKind::Not: return !evaluate_int(e.as<Not>()->a, env);
-    case IRNodeKind::Select: {
-      const Select *op = e.as<Select>();
-      return evaluate_int(op->condition, env) ? evaluate_int(op->true_value, env)
-                                              : evaluate_int(op->false_value, env);
-    }
-    case IRNodeKind::Let: {
-      const Let *op = e.as<Let>();
-      IntEnv inner = env;
-      inner[op->var.get()] = evaluate_int(op->value, env);
-      return evaluate_int(op->body, inner);
-    }
-    default:
-      throw std::runtime_error(std::string("cannot evaluate ") + node_kind_name(e.kind()));
+/// Evaluates an int64/bool expression built from constants, variables of an environment,
+/// arithmetic (floor Div/Mod), Min/Max, comparisons, logic, Select and Let. Throws
+/// std::runtime_error on anything else, on a variable without a value and on division by zero.
+class IntEvaluator final : public ir::IRVisitor {
+ public:
+  explicit IntEvaluator(IntEnv env) : env_(std::move(env)) {}
+
+  int64_t eval(const ir::Expr &e) {
+    visit_expr(e);
+    return value_;
   }
+
+ private:
+  using IRVisitor::visit;
+
+  static int64_t checked_divisor(int64_t b) {
+    if (b == 0) throw std::runtime_error("division by zero");
+    return b;
+  }
+
+  void visit(const ir::IntImm *op) override { value_ = op->value; }
+  void visit(const ir::Variable *op) override {
+    auto it = env_.find(op);
+    if (it == env_.end()) throw std::runtime_error("no value for " + op->name);
+    value_ = it->second;
+  }
+  void visit(const ir::Add *op) override { value_ = eval(op->a) + eval(op->b); }
+  void visit(const ir::Sub *op) override { value_ = eval(op->a) - eval(op->b); }
+  void visit(const ir::Mul *op) override { value_ = eval(op->a) * eval(op->b); }
+  void visit(const ir::Div *op) override {
+    int64_t a = eval(op->a), b = checked_divisor(eval(op->b));
+    int64_t q = a / b;
+    value_ = (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+  }
+  void visit(const ir::Mod *op) override {
+    int64_t a = eval(op->a), b = checked_divisor(eval(op->b));
+    int64_t r = a % b;
+    value_ = (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+  }
+  void visit(const ir::Min *op) override { value_ = std::min(eval(op->a), eval(op->b)); }
+  void visit(const ir::Max *op) override { value_ = std::max(eval(op->a), eval(op->b)); }
+  void visit(const ir::EQ *op) override { value_ = eval(op->a) == eval(op->b); }
+  void visit(const ir::NE *op) override { value_ = eval(op->a) != eval(op->b); }
+  void visit(const ir::LT *op) override { value_ = eval(op->a) < eval(op->b); }
+  void visit(const ir::LE *op) override { value_ = eval(op->a) <= eval(op->b); }
+  void visit(const ir::GT *op) override { value_ = eval(op->a) > eval(op->b); }
+  void visit(const ir::GE *op) override { value_ = eval(op->a) >= eval(op->b); }
+  void visit(const ir::And *op) override { value_ = eval(op->a) && eval(op->b); }
+  void visit(const ir::Or *op) override { value_ = eval(op->a) || eval(op->b); }
+  void visit(const ir::Not *op) override { value_ = !eval(op->a); }
+  void visit(const ir::Select *op) override {
+    value_ = eval(op->condition) ? eval(op->true_value) : eval(op->false_value);
+  }
+  void visit(const ir::Let *op) override {
+    int64_t bound = eval(op->value);
+    IntEvaluator inner(env_);
+    inner.env_[op->var.get()] = bound;
+    value_ = inner.eval(op->body);
+  }
+  void visit_default(const ir::Expr &e) {
+    throw std::runtime_error(std::string("cannot evaluate ") + node_kind_name(e.kind()));
+  }
+  void visit(const ir::FloatImm *op) override { visit_default(ir::Expr(op)); }
+  void visit(const ir::Cast *op) override { visit_default(ir::Expr(op)); }
+  void visit(const ir::Load *op) override { visit_default(ir::Expr(op)); }
+  void visit(const ir::Ramp *op) override { visit_default(ir::Expr(op)); }
+  void visit(const ir::Broadcast *op) override { visit_default(ir::Expr(op)); }
+  void visit(const ir::Call *op) override { visit_default(ir::Expr(op)); }
+  void visit(const ir::TensorRead *op) override { visit_default(ir::Expr(op)); }
+  void visit(const ir::Reduce *op) override { visit_default(ir::Expr(op)); }
+
+  IntEnv env_;
+  int64_t value_ = 0;
+};
+
+/// The value of e at the point env (see IntEvaluator).
+inline int64_t evaluate_int(const ir::Expr &e, const IntEnv &env) {
+  return IntEvaluator(env).eval(e);
 }
 
 /// A variable with the inclusive range it is drawn from.

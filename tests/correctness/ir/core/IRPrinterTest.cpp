@@ -1,12 +1,11 @@
 // The text form of expressions, statements and kernels.
-#include "ir/core/IRPrinter.h"
-
 #include <gtest/gtest.h>
 
 #include <limits>
 #include <sstream>
 
 #include "ir/core/IROperators.h"
+#include "ir/core/IRPrinter.h"
 
 namespace autotune::ir {
 namespace {
@@ -99,8 +98,7 @@ TEST(IRPrinter, LoopNest) {
   Var c("C", Handle()), a("A", Handle()), i("i"), j("j");
   Stmt store = Store::make(c, Load::make(Float(32), a, Add::make(Mul::make(i, 64), j)),
                            Add::make(Mul::make(i, 64), j));
-  Stmt nest = For::make(i, 0, 64, ForKind::Parallel,
-                        For::make(j, 0, 64, ForKind::Serial, store));
+  Stmt nest = For::make(i, 0, 64, ForKind::Parallel, For::make(j, 0, 64, ForKind::Serial, store));
   EXPECT_EQ(to_string(nest),
             "parallel (i, 0, 64) {\n"
             "  for (j, 0, 64) {\n"
@@ -142,9 +140,9 @@ TEST(IRPrinter, AllocateIfAndLet) {
 
 TEST(IRPrinter, ElseIfChainsStayFlat) {
   Var x("x");
-  Stmt chain = IfThenElse::make(
-      LT::make(x, 0), Evaluate::make(1),
-      IfThenElse::make(LT::make(x, 8), Evaluate::make(2), Evaluate::make(3)));
+  Stmt chain =
+      IfThenElse::make(LT::make(x, 0), Evaluate::make(1),
+                       IfThenElse::make(LT::make(x, 8), Evaluate::make(2), Evaluate::make(3)));
   EXPECT_EQ(to_string(chain),
             "if ((x < 0)) {\n"
             "  1\n"
@@ -159,8 +157,8 @@ TEST(IRPrinter, RealizeAndProvide) {
   DataProducer c = make_producer("C", {64, 32});
   Var i("i"), o("o");
   Stmt provide = Provide::make(c, Expr(1.0f), {i, o});
-  Stmt realize = Realize::make(c, {Range(0, 64), Range(Mul::make(o, 16), 16)},
-                               MemoryScope::Global, provide);
+  Stmt realize =
+      Realize::make(c, {Range(0, 64), Range(Mul::make(o, 16), 16)}, MemoryScope::Global, provide);
   EXPECT_EQ(to_string(realize),
             "realize C([0, 64), [o*16, (o*16 + 16))) global {\n"
             "  C(i, o) = 1.0f\n"
@@ -172,8 +170,7 @@ TEST(IRPrinter, LoweredFunc) {
   LoweredFunc f;
   f.name = "copy";
   f.args = {{a, Float(32), {4, 8}}, {b, Float(32), {32}}};
-  f.body = For::make(i, 0, 32, ForKind::Serial,
-                     Store::make(b, Load::make(Float(32), a, i), i));
+  f.body = For::make(i, 0, 32, ForKind::Serial, Store::make(b, Load::make(Float(32), a, i), i));
   std::ostringstream ss;
   ss << f;
   EXPECT_EQ(ss.str(),

@@ -1,9 +1,8 @@
 // Structural equality up to renaming of bound variables, and the consistency of the hash.
-#include "ir/core/StructuralEqual.h"
-
 #include <gtest/gtest.h>
 
 #include "ir/core/IROperators.h"
+#include "ir/core/StructuralEqual.h"
 #include "tests/common/IRTestUtil.h"
 
 namespace autotune::ir {
@@ -77,9 +76,9 @@ TEST(StructuralEqual, BoundVariableNeverMatchesAFreeOne) {
 TEST(StructuralEqual, NestedAndSwappedBinders) {
   Var buf("B", Handle()), i("i"), j("j"), u("u"), v("v");
   auto nest = [&](const Var &outer, const Var &inner, Expr index) {
-    return For::make(outer, 0, 4, ForKind::Serial,
-                     For::make(inner, 0, 4, ForKind::Serial,
-                               Store::make(buf, Expr(1.0f), std::move(index))));
+    return For::make(
+        outer, 0, 4, ForKind::Serial,
+        For::make(inner, 0, 4, ForKind::Serial, Store::make(buf, Expr(1.0f), std::move(index))));
   };
   Stmt a = nest(i, j, Add::make(Mul::make(i, 4), j));
   EXPECT_IR_EQ(a, nest(u, v, Add::make(Mul::make(u, 4), v)));
@@ -112,8 +111,8 @@ TEST(StructuralEqual, LetAllocateAndReduceBinders) {
   EXPECT_EQ(structural_hash(ra), structural_hash(rb));
   EXPECT_FALSE(structural_equal(
       ra, Reduce::make(ReduceKind::Sum, Cast::make(Float(32), l), {longer}, Expr())));
-  EXPECT_FALSE(structural_equal(
-      ra, Reduce::make(ReduceKind::Max, Cast::make(Float(32), l), {lv}, Expr())));
+  EXPECT_FALSE(
+      structural_equal(ra, Reduce::make(ReduceKind::Max, Cast::make(Float(32), l), {lv}, Expr())));
 }
 
 TEST(StructuralEqual, TensorProducersCompareByIdentity) {
@@ -128,7 +127,8 @@ TEST(StructuralEqual, TensorProducersCompareByIdentity) {
   Var i("i");
   EXPECT_IR_EQ(TensorRead::make(a, {i}), TensorRead::make(a, {i}));
   EXPECT_FALSE(structural_equal(TensorRead::make(a, {i}), TensorRead::make(a_again, {i})));
-  EXPECT_EQ(structural_hash(TensorRead::make(a, {i})), structural_hash(TensorRead::make(a_again, {i})));
+  EXPECT_EQ(structural_hash(TensorRead::make(a, {i})),
+            structural_hash(TensorRead::make(a_again, {i})));
 }
 
 TEST(StructuralEqual, BlocksAndBranches) {

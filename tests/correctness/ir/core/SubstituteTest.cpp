@@ -1,9 +1,8 @@
 // Substitution of variables and the variable-use queries.
-#include "ir/core/Substitute.h"
-
 #include <gtest/gtest.h>
 
 #include "ir/core/IROperators.h"
+#include "ir/core/Substitute.h"
 #include "tests/common/IRTestUtil.h"
 
 namespace autotune::ir {

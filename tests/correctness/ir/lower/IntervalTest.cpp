@@ -1,10 +1,9 @@
 // Interval arithmetic: before/expected bounds of expressions, and a randomized soundness check
 // (every value taken within the variable ranges lies inside the computed interval).
-#include "ir/lower/Interval.h"
-
 #include <gtest/gtest.h>
 
 #include "ir/core/IROperators.h"
+#include "ir/lower/Interval.h"
 #include "tests/common/IRTestUtil.h"
 #include "tests/common/RandomIntExpr.h"
 
@@ -102,8 +101,8 @@ TEST_F(IntervalTest, Modulo) {
   EXPECT_EQ(const_min(Mod::make(x, 8), {}), 0);
   EXPECT_EQ(const_max(Mod::make(x, 8), {}), 7);
   // Symbolic: o*16 + [2, 5] modulo 16 is [2, 5].
-  VarIntervals symbolic = {{i.get(), Interval(Add::make(Mul::make(o, 16), 2),
-                                               Add::make(Mul::make(o, 16), 5))}};
+  VarIntervals symbolic = {
+      {i.get(), Interval(Add::make(Mul::make(o, 16), 2), Add::make(Mul::make(o, 16), 5))}};
   Interval lane = eval_interval(Mod::make(i, 16), symbolic);
   EXPECT_IR_EQ(lane.min, 2);
   EXPECT_IR_EQ(lane.max, 5);

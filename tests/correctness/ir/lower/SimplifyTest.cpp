@@ -1,12 +1,11 @@
 // The simplifier: before/expected rewrites of expressions and statements, plus randomized checks
 // that simplification preserves values within the given variable ranges.
-#include "ir/lower/Simplify.h"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
 
 #include "ir/core/IROperators.h"
+#include "ir/lower/Simplify.h"
 #include "tests/common/IRTestUtil.h"
 #include "tests/common/RandomIntExpr.h"
 
@@ -179,10 +178,8 @@ TEST_F(SimplifyTest, PointRangesBecomeConstants) {
 
 TEST_F(SimplifyTest, RampAndBroadcastArithmetic) {
   Expr ramp = Ramp::make(x, 1, 8);
-  EXPECT_IR_EQ(simplify(Add::make(ramp, Broadcast::make(y, 8))),
-               Ramp::make(Add::make(x, y), 1, 8));
-  EXPECT_IR_EQ(simplify(Add::make(Broadcast::make(y, 8), ramp)),
-               Ramp::make(Add::make(y, x), 1, 8));
+  EXPECT_IR_EQ(simplify(Add::make(ramp, Broadcast::make(y, 8))), Ramp::make(Add::make(x, y), 1, 8));
+  EXPECT_IR_EQ(simplify(Add::make(Broadcast::make(y, 8), ramp)), Ramp::make(Add::make(y, x), 1, 8));
   EXPECT_IR_EQ(simplify(Mul::make(Broadcast::make(x, 8), Broadcast::make(y, 8))),
                Broadcast::make(Mul::make(x, y), 8));
   EXPECT_IR_EQ(simplify(Mul::make(ramp, Broadcast::make(Expr(4), 8))),
@@ -235,7 +232,8 @@ TEST_F(SimplifyTest, LoopRangesDecideBranches) {
   Stmt store = Store::make(buf, Expr(1.0f), Add::make(Mul::make(o, 16), i));
   // for o in [0, 4), i in [0, 16): o*16 + i < 64 always holds.
   Stmt guarded = IfThenElse::make(LT::make(Add::make(Mul::make(o, 16), i), 64), store);
-  Stmt before = For::make(o, 0, 4, ForKind::Parallel, For::make(i, 0, 16, ForKind::Serial, guarded));
+  Stmt before =
+      For::make(o, 0, 4, ForKind::Parallel, For::make(i, 0, 16, ForKind::Serial, guarded));
   Stmt expected =
       For::make(o, 0, 4, ForKind::Parallel, For::make(i, 0, 16, ForKind::Serial, store));
   EXPECT_IR_EQ(simplify(before), expected);
@@ -251,9 +249,10 @@ TEST_F(SimplifyTest, TrivialLoops) {
   EXPECT_IR_EQ(simplify(For::make(i, 0, 0, ForKind::Serial, store)), Block::make({}));
   EXPECT_IR_EQ(simplify(For::make(i, 2, 1, ForKind::Vectorized, store)),
                Store::make(buf, Expr(0.0f), 19));
-  Stmt before = For::make(i, 0, 1, ForKind::Serial,
-                          IfThenElse::make(LT::make(i, 4), Store::make(buf, Expr(1.0f),
-                                                                       Add::make(Mul::make(i, 8), 3))));
+  Stmt before =
+      For::make(i, 0, 1, ForKind::Serial,
+                IfThenElse::make(LT::make(i, 4),
+                                 Store::make(buf, Expr(1.0f), Add::make(Mul::make(i, 8), 3))));
   EXPECT_IR_EQ(simplify(before), Store::make(buf, Expr(1.0f), 3));
   // An extent known only from a range.
   Var n("n");
@@ -266,7 +265,8 @@ TEST_F(SimplifyTest, SymbolicLoopMin) {
   Expr base = Mul::make(o, 16);
   Stmt store = Store::make(buf, Expr(0.0f), Sub::make(i, base));
   Stmt guarded = IfThenElse::make(LT::make(Sub::make(i, base), 16), store);
-  Stmt before = For::make(o, 0, 4, ForKind::Serial, For::make(i, base, 16, ForKind::Serial, guarded));
+  Stmt before =
+      For::make(o, 0, 4, ForKind::Serial, For::make(i, base, 16, ForKind::Serial, guarded));
   Stmt expected =
       For::make(o, 0, 4, ForKind::Serial, For::make(i, base, 16, ForKind::Serial, store));
   EXPECT_IR_EQ(simplify(before), expected);
@@ -275,34 +275,35 @@ TEST_F(SimplifyTest, SymbolicLoopMin) {
 TEST_F(SimplifyTest, BranchConditionsNarrowRanges) {
   Var buf("B", Handle());
   Stmt inner = IfThenElse::make(LT::make(i, 64), Store::make(buf, Expr(1.0f), i));
-  Stmt before = For::make(i, 0, 100, ForKind::Serial,
-                          IfThenElse::make(LT::make(i, 60), inner, Store::make(buf, Expr(2.0f), i)));
+  Stmt before =
+      For::make(i, 0, 100, ForKind::Serial,
+                IfThenElse::make(LT::make(i, 60), inner, Store::make(buf, Expr(2.0f), i)));
   Stmt expected = For::make(i, 0, 100, ForKind::Serial,
                             IfThenElse::make(LT::make(i, 60), Store::make(buf, Expr(1.0f), i),
                                              Store::make(buf, Expr(2.0f), i)));
   EXPECT_IR_EQ(simplify(before), expected);
   // In the else branch i >= 60, so i < 50 is false there.
   Stmt else_guard = IfThenElse::make(LT::make(i, 50), Store::make(buf, Expr(3.0f), i));
-  Stmt with_else = For::make(
-      i, 0, 100, ForKind::Serial,
-      IfThenElse::make(LT::make(i, 60), Store::make(buf, Expr(1.0f), i), else_guard));
-  Stmt expected_else = For::make(
-      i, 0, 100, ForKind::Serial, IfThenElse::make(LT::make(i, 60), Store::make(buf, Expr(1.0f), i)));
+  Stmt with_else =
+      For::make(i, 0, 100, ForKind::Serial,
+                IfThenElse::make(LT::make(i, 60), Store::make(buf, Expr(1.0f), i), else_guard));
+  Stmt expected_else =
+      For::make(i, 0, 100, ForKind::Serial,
+                IfThenElse::make(LT::make(i, 60), Store::make(buf, Expr(1.0f), i)));
   EXPECT_IR_EQ(simplify(with_else), expected_else);
   // Equality pins the variable inside the branch.
   Stmt pinned = IfThenElse::make(EQ::make(x, 3), Store::make(buf, Expr(1.0f), Add::make(x, 1)));
-  EXPECT_IR_EQ(simplify(pinned),
-               IfThenElse::make(EQ::make(x, 3), Store::make(buf, Expr(1.0f), 4)));
+  EXPECT_IR_EQ(simplify(pinned), IfThenElse::make(EQ::make(x, 3), Store::make(buf, Expr(1.0f), 4)));
 }
 
 TEST_F(SimplifyTest, RemovesStatementsWithoutEffect) {
   Var buf("B", Handle()), t("t");
   Stmt store = Store::make(buf, Expr(1.0f), x);
-  Stmt before = Block::make({Evaluate::make(Expr(0)), store,
-                             Store::make(buf, Broadcast::make(Expr(1.0f), 4), Ramp::make(x, 1, 4),
-                                         Broadcast::make(make_bool(false), 4)),
-                             Allocate::make(buf, Float(32), 4, MemoryScope::Local,
-                                            Evaluate::make(Expr(1)))});
+  Stmt before =
+      Block::make({Evaluate::make(Expr(0)), store,
+                   Store::make(buf, Broadcast::make(Expr(1.0f), 4), Ramp::make(x, 1, 4),
+                               Broadcast::make(make_bool(false), 4)),
+                   Allocate::make(buf, Float(32), 4, MemoryScope::Local, Evaluate::make(Expr(1)))});
   EXPECT_IR_EQ(simplify(before), store);
   // An all-true mask is dropped; an unused let disappears; a then-less branch is inverted.
   Stmt masked = Store::make(buf, Broadcast::make(Expr(1.0f), 4), Ramp::make(x, 1, 4),
@@ -318,7 +319,8 @@ TEST_F(SimplifyTest, LetStmtRangesReachTheBody) {
   Var buf("B", Handle()), t("t");
   Stmt body = IfThenElse::make(LT::make(t, 8), Store::make(buf, Expr(1.0f), t));
   Stmt before = LetStmt::make(t, Mod::make(x, 8), body);
-  EXPECT_IR_EQ(simplify(before), LetStmt::make(t, Mod::make(x, 8), Store::make(buf, Expr(1.0f), t)));
+  EXPECT_IR_EQ(simplify(before),
+               LetStmt::make(t, Mod::make(x, 8), Store::make(buf, Expr(1.0f), t)));
 }
 
 TEST_F(SimplifyTest, UnchangedStatementKeepsIdentity) {
@@ -334,8 +336,9 @@ TEST_F(SimplifyTest, LargeUnrolledNestIsFast) {
   std::vector<Stmt> stores, expected;
   for (int64_t u = 0; u < 64; ++u) {
     for (int64_t v = 0; v < 64; ++v) {
-      Expr index = Add::make(Add::make(Mul::make(Add::make(Mul::make(o, 64), Expr(u)), 64), Expr(v)),
-                             Sub::make(Mul::make(x, 0), Expr(0)));
+      Expr index =
+          Add::make(Add::make(Mul::make(Add::make(Mul::make(o, 64), Expr(u)), 64), Expr(v)),
+                    Sub::make(Mul::make(x, 0), Expr(0)));
       Expr cond = LT::make(Add::make(Expr(u), Mul::make(o, 64)), 256);
       Stmt store = Store::make(c, Load::make(Float(32), a, index), index);
       stores.push_back(IfThenElse::make(cond, store));
@@ -347,8 +350,7 @@ TEST_F(SimplifyTest, LargeUnrolledNestIsFast) {
   Stmt before = For::make(o, 0, 4, ForKind::Parallel, Block::make(stores));
   auto start = std::chrono::steady_clock::now();
   Stmt after = simplify(before);
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_IR_EQ(after, For::make(o, 0, 4, ForKind::Parallel, Block::make(expected)));
   EXPECT_LT(seconds, 5.0) << "simplifying 4096 stores took " << seconds << " s";
 }
@@ -424,6 +426,105 @@ TEST_F(SimplifyTest, SimplifyIsIdempotentOnRandomExpressions) {
   }
   // Not a hard guarantee of the rules, but nearly every expression should be a fixed point.
   EXPECT_GT(stable, 950);
+}
+
+// ---- Randomized statements ----
+
+/// The (index, value) of every store a statement executes, in order.
+using StoreTrace = std::vector<std::pair<int64_t, int64_t>>;
+
+/// Runs loops serially, whatever their kind; stores record into the trace.
+void run(const Stmt &s, test::IntEnv &env, StoreTrace &trace) {
+  if (const For *op = s.as<For>()) {
+    int64_t min = test::evaluate_int(op->min, env), extent = test::evaluate_int(op->extent, env);
+    for (int64_t v = min; v < min + extent; ++v) {
+      env[op->loop_var.get()] = v;
+      run(op->body, env, trace);
+    }
+    env.erase(op->loop_var.get());
+  } else if (const IfThenElse *op = s.as<IfThenElse>()) {
+    if (test::evaluate_int(op->condition, env)) {
+      run(op->then_case, env, trace);
+    } else if (op->else_case.defined()) {
+      run(op->else_case, env, trace);
+    }
+  } else if (const Block *op = s.as<Block>()) {
+    for (const Stmt &child : op->stmts) run(child, env, trace);
+  } else if (const Store *op = s.as<Store>()) {
+    trace.emplace_back(test::evaluate_int(op->index, env), test::evaluate_int(op->value, env));
+  } else if (const LetStmt *op = s.as<LetStmt>()) {
+    env[op->var.get()] = test::evaluate_int(op->value, env);
+    run(op->body, env, trace);
+    env.erase(op->var.get());
+  } else if (const Evaluate *op = s.as<Evaluate>()) {
+    test::evaluate_int(op->value, env);
+  } else {
+    FAIL() << "unexpected statement " << node_kind_name(s.kind());
+  }
+}
+
+/// Random loop nests over the variables in scope: loops with constant or symbolic mins and small
+/// extents (including 0 and 1), branches on comparisons, lets and stores.
+class RandomStmt {
+ public:
+  RandomStmt(Var buffer, uint32_t seed) : buffer_(std::move(buffer)), rng_(seed) {}
+
+  Stmt stmt(int depth, std::vector<test::RangedVar> scope) {
+    int choice = depth <= 0 ? 0 : pick(0, 9);
+    test::RandomIntExpr gen(scope, rng_());
+    if (choice <= 2) return Store::make(buffer_, gen.expr(2), gen.expr(2));
+    if (choice <= 5) {
+      Var v("v" + std::to_string(++vars_));
+      Expr min = pick(0, 2) ? Expr(int64_t(pick(-2, 3)))
+                            : Mul::make(scope[pick(0, int(scope.size()) - 1)].var, 4);
+      Expr extent = Expr(int64_t(pick(0, 4)));
+      ForKind kind = pick(0, 3) ? ForKind::Serial : ForKind::Unrolled;
+      // The generated bodies divide only by variables with a positive minimum, so a
+      // conservative [0, 0] minimum keeps loop variables out of divisors.
+      std::vector<test::RangedVar> inner = scope;
+      inner.push_back({v, 0, 0});
+      return For::make(v, min, extent, kind, stmt(depth - 1, inner));
+    }
+    if (choice <= 7) {
+      Stmt then_case = stmt(depth - 1, scope);
+      Stmt else_case = pick(0, 1) ? stmt(depth - 1, scope) : Stmt();
+      return IfThenElse::make(gen.condition(1), then_case, else_case);
+    }
+    if (choice == 8) return Block::make({stmt(depth - 1, scope), stmt(depth - 1, scope)});
+    Var t("l" + std::to_string(++vars_));
+    std::vector<test::RangedVar> inner = scope;
+    inner.push_back({t, 0, 0});
+    return LetStmt::make(t, gen.expr(2), stmt(depth - 1, inner));
+  }
+
+ private:
+  int pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+
+  Var buffer_;
+  std::mt19937 rng_;
+  int vars_ = 0;
+};
+
+TEST_F(SimplifyTest, RandomStatementsKeepTheirStores) {
+  Var buf("B", Handle());
+  std::vector<test::RangedVar> params = {{x, 0, 3}, {z, 1, 3}};
+  VarIntervals intervals = {{x.get(), range(0, 3)}, {z.get(), range(1, 3)}};
+  RandomStmt gen(buf, 31337);
+  int nonempty = 0;
+  for (int n = 0; n < 1500; ++n) {
+    Stmt before = gen.stmt(4, params);
+    Stmt after = simplify(before, intervals);
+    test::for_each_point(params, [&](const test::IntEnv &point) {
+      test::IntEnv env = point;
+      StoreTrace want, got;
+      run(before, env, want);
+      run(after, env, got);
+      nonempty += !want.empty();
+      ASSERT_EQ(got, want) << "before:\n" << before << "after:\n" << after;
+    });
+    if (HasFatalFailure()) return;
+  }
+  EXPECT_GT(nonempty, 1000);
 }
 
 }  // namespace

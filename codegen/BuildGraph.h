@@ -1,0 +1,63 @@
+// Compiling an optimized graph (autotune.fused kernels) into a runnable model: one kernel per
+// distinct fused body, a static memory plan, and the executor that calls them.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "codegen/Target.h"
+#include "codegen/runtime/GraphExecutor.h"
+#include "ir/graph/Graph.h"
+
+namespace autotune::codegen {
+
+class JitModule;
+
+struct BuildOptions {
+  Target target = Target::host();
+  bool parallel = true;  ///< emit parallel loops (they run on autotune_set_num_threads threads)
+};
+
+/// Name, type and shape of a model input or output.
+struct TensorInfo {
+  std::string name;
+  ir::DataType dtype;
+  std::vector<int64_t> shape;
+  int64_t bytes() const;
+};
+
+/// A model compiled for this machine.
+class CompiledModel {
+ public:
+  ~CompiledModel();
+  const std::vector<TensorInfo> &inputs() const { return inputs_; }
+  const std::vector<TensorInfo> &outputs() const { return outputs_; }
+  /// Runs the model. Buffers are the caller's, in input/output order, 16-byte aligned.
+  void run(const std::vector<const void *> &inputs, const std::vector<void *> &outputs);
+  /// Peak bytes of the intermediate-buffer arena, and bytes of constants.
+  int64_t arena_bytes() const { return executor_->arena_bytes(); }
+  int64_t constant_bytes() const { return executor_->constant_bytes(); }
+  size_t num_kernel_calls() const { return executor_->num_kernels(); }
+  size_t num_distinct_kernels() const { return distinct_kernels_; }
+
+ private:
+  friend std::unique_ptr<CompiledModel> build_model(const graph::Graph &, const BuildOptions &);
+  CompiledModel() = default;
+  std::vector<TensorInfo> inputs_, outputs_;
+  std::unique_ptr<JitModule> jit_;
+  std::unique_ptr<runtime::GraphExecutor> executor_;
+  /// Graph outputs that no kernel writes (an input or a constant returned as is).
+  struct OutputCopy {
+    int output;
+    int from_input = -1;
+    std::vector<uint8_t> constant;
+  };
+  std::vector<OutputCopy> copies_;
+  size_t distinct_kernels_ = 0;
+};
+
+/// Compiles `g`, whose nodes must all be autotune.fused (see graph::fuse_operators).
+std::unique_ptr<CompiledModel> build_model(const graph::Graph &g, const BuildOptions &opt = {});
+
+}  // namespace autotune::codegen

@@ -1,0 +1,69 @@
+// The executor: resolves each slot to a pointer once per run and calls the kernels in order.
+#include "codegen/runtime/GraphExecutor.h"
+
+#include <cstring>
+
+#include "codegen/runtime/ThreadPool.h"
+#include "ir/support/Error.h"
+
+namespace autotune::runtime {
+
+GraphExecutor::GraphExecutor(std::vector<BufferSlot> slots, std::vector<KernelCall> calls,
+                             std::vector<std::vector<uint8_t>> constants, int64_t arena_bytes,
+                             int num_inputs, int num_outputs)
+    : slots_(std::move(slots)),
+      calls_(std::move(calls)),
+      arena_bytes_(arena_bytes),
+      num_inputs_(num_inputs),
+      num_outputs_(num_outputs) {
+  for (const auto &c : constants) {
+    void *p = autotune_alloc(static_cast<int64_t>(c.size()) + 64);
+    if (!c.empty()) std::memcpy(p, c.data(), c.size());
+    constant_ptrs_.push_back(p);
+  }
+  arena_ = autotune_alloc(arena_bytes_ + 64);
+  table_.resize(slots_.size(), nullptr);
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    const BufferSlot &s = slots_[i];
+    if (s.kind == BufferSlot::Kind::Constant) table_[i] = constant_ptrs_.at(s.index);
+    if (s.kind == BufferSlot::Kind::Arena) {
+      table_[i] = static_cast<uint8_t *>(arena_) + s.arena_offset;
+    }
+  }
+  call_args_.resize(calls_.size());
+  for (size_t c = 0; c < calls_.size(); ++c) call_args_[c].resize(calls_[c].args.size());
+}
+
+GraphExecutor::~GraphExecutor() {
+  for (void *p : constant_ptrs_) autotune_free(p);
+  autotune_free(arena_);
+}
+
+int64_t GraphExecutor::constant_bytes() const {
+  int64_t total = 0;
+  for (const BufferSlot &s : slots_) {
+    if (s.kind == BufferSlot::Kind::Constant) total += s.bytes;
+  }
+  return total;
+}
+
+void GraphExecutor::run(const std::vector<const void *> &inputs,
+                        const std::vector<void *> &outputs) {
+  user_check(static_cast<int>(inputs.size()) == num_inputs_)
+      << "model takes " << num_inputs_ << " inputs, got " << inputs.size();
+  user_check(static_cast<int>(outputs.size()) == num_outputs_)
+      << "model has " << num_outputs_ << " outputs, got " << outputs.size();
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    const BufferSlot &s = slots_[i];
+    if (s.kind == BufferSlot::Kind::Input) table_[i] = const_cast<void *>(inputs.at(s.index));
+    if (s.kind == BufferSlot::Kind::Output) table_[i] = outputs.at(s.index);
+  }
+  for (size_t c = 0; c < calls_.size(); ++c) {
+    std::vector<void *> &args = call_args_[c];
+    for (size_t a = 0; a < args.size(); ++a) args[a] = table_[calls_[c].args[a]];
+    int32_t rc = calls_[c].fn(args.data());
+    internal_check(rc == 0) << "kernel '" << calls_[c].name << "' returned " << rc;
+  }
+}
+
+}  // namespace autotune::runtime
