@@ -49,6 +49,10 @@ class LoweringContext {
   int64_t opset_;
 };
 
+/// A copy of x (one "elemwise" stage), for ops whose output is their input: a node's output must
+/// be a tensor of its own, never one of its inputs.
+te::Tensor copy_tensor(const te::Tensor &x);
+
 /// The spatial window of Conv, MaxPool and AveragePool, one entry per spatial dimension.
 struct WindowAttrs {
   std::vector<int64_t> kernel, strides, dilations, pad_begin, pad_end;
