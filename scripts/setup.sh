@@ -36,3 +36,13 @@ else
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
 fi
 cmake --build build -j2
+
+# --- ONNX Runtime reference + test models (scripts/ort, scripts/models) -------------------------
+# Both steps are cached: ort/setup.sh returns at once when onnxruntime-node is installed, and
+# generate.py keeps build/models/*.onnx that are newer than the script (all 8 models x 2 styles,
+# ~600 MB, take ~6 s to build from scratch). Set AUTOTUNE_SKIP_ORT=1 to skip the npm step.
+if [[ "${AUTOTUNE_SKIP_ORT:-0}" != 1 ]]; then
+  scripts/ort/setup.sh
+fi
+/usr/bin/python3 scripts/models/generate.py --out build/models | grep -v ': cached$'
+# --- end ONNX Runtime reference + test models ------------------------------------------------------

@@ -3,6 +3,7 @@
 #include "ir/graph/detail/Lowering.h"
 #include "ir/ops/Broadcast.h"
 #include "ir/ops/Dense.h"
+#include "ir/ops/Elemwise.h"
 #include "ir/ops/MatmulBroadcast.h"
 #include "ir/ops/Transform.h"
 

@@ -29,6 +29,8 @@ class LoweringContext {
 
   /// True when input i exists and is not an omitted optional input.
   bool has_input(size_t i) const;
+  /// True when input i exists and its data is known.
+  bool is_constant(size_t i) const { return i < inputs_.size() && inputs_[i].constant != nullptr; }
   /// Input i as a tensor; UserError naming the input (`what`, its ONNX name) when absent.
   const te::Tensor &input(size_t i, const char *what) const;
   /// Input i's data; UserError "input 'what' must be a constant (dynamic shapes are not

@@ -767,18 +767,18 @@ std::string read_model_file(const std::string &path) {
   user_check(f != nullptr) << "cannot open ONNX model " << quoted(path) << ": "
                            << std::strerror(errno);
   std::string bytes;
-  bool ok = true;
+  bool ok = true, out_of_memory = false;
   try {
     char buf[1 << 16];
     size_t got;
     while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.append(buf, got);
     ok = !std::ferror(f);
   } catch (const std::exception &) {  // bad_alloc or length_error for huge files
-    std::fclose(f);
-    user_error << "cannot read ONNX model " << quoted(path) << ": out of memory";
+    out_of_memory = true;
   }
   const int err = errno;
   std::fclose(f);
+  user_check(!out_of_memory) << "cannot read ONNX model " << quoted(path) << ": out of memory";
   user_check(ok) << "cannot read ONNX model " << quoted(path) << ": " << std::strerror(err);
   return bytes;
 }
