@@ -26,6 +26,12 @@ stale() {
   return 1
 }
 
+# Objects built with other flags are rebuilt.
+if [[ "$(cat "$build/flags" 2>/dev/null)" != "$cxx ${flags[*]}" ]]; then
+  rm -f "$build"/obj/*.o
+  echo "$cxx ${flags[*]}" >"$build/flags"
+fi
+
 start=$SECONDS
 objs=()
 for src in "${srcs[@]}"; do
@@ -83,6 +89,15 @@ if [[ $rc -ne 0 || -s $build/good.err ]]; then
   echo "FAIL good: exit $rc"; cat "$build/good.err"; failures=$((failures + 1))
 else
   echo "ok   good: $(cat "$build/good.out")"
+fi
+
+# Random corruptions of a valid model: each imports or fails with a one-line UserError.
+rc=0
+"$driver" --mutate 3000 "$models/good.onnx" >"$build/mutate.out" 2>"$build/mutate.err" || rc=$?
+if [[ $rc -ne 0 ]] || grep -q Sanitizer "$build/mutate.err"; then
+  echo "FAIL mutated models: exit $rc"; head -c 4000 "$build/mutate.err"; failures=$((failures + 1))
+else
+  echo "ok   $(cat "$build/mutate.out")"
 fi
 
 # Real-world tensors and attributes: every node test model imports or fails cleanly under ASan.

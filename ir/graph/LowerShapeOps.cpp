@@ -192,7 +192,7 @@ std::vector<te::Tensor> lower_pad(const LoweringContext &ctx) {
   const te::Tensor &x = ctx.input(0, "data");
   size_t rank = x.ndim();
   std::string mode_name = ctx.attrs().get_string("mode", "constant");
-  ops::PadMode mode;
+  ops::PadMode mode = ops::PadMode::Constant;
   if (mode_name == "constant") {
     mode = ops::PadMode::Constant;
   } else if (mode_name == "reflect") {

@@ -7,10 +7,15 @@
 //       any import failed.
 //   import_driver --write-models DIR
 //       writes the broken and good models the script checks into DIR.
+//   import_driver --mutate COUNT MODEL
+//       imports COUNT copies of MODEL with random bytes changed or cut (fixed seed); prints how
+//       many imported and how many failed with a UserError; exits 2 on any other outcome.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -67,6 +72,35 @@ void write_models(const std::string &dir) {
   write(dir + "/external_missing.onnx", test::serialize(external));
 }
 
+int mutate(int count, const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (good.empty()) {
+    std::cerr << "cannot read " << path << "\n";
+    return 2;
+  }
+  std::mt19937 rng(1234);
+  int imported = 0, refused = 0;
+  for (int i = 0; i < count; ++i) {
+    std::string bytes = good;
+    const int flips = 1 + static_cast<int>(rng() % 4);
+    for (int f = 0; f < flips; ++f) bytes[rng() % bytes.size()] = static_cast<char>(rng());
+    if (i % 3 == 0) bytes.resize(rng() % bytes.size());
+    try {
+      graph::import_onnx_bytes(bytes, "/nonexistent").verify();
+      ++imported;
+    } catch (const UserError &e) {
+      if (std::string(e.what()).find('\n') != std::string::npos) {
+        std::cerr << "multi-line message: " << e.what() << "\n";
+        return 2;
+      }
+      ++refused;
+    }
+  }
+  std::cout << count << " mutated models: " << imported << " imported, " << refused << " refused\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -79,6 +113,8 @@ int main(int argc, char **argv) {
     if (arg == "--write-models" && i + 1 < argc) {
       write_models(argv[++i]);
       return 0;
+    } else if (arg == "--mutate" && i + 2 < argc) {
+      return mutate(std::atoi(argv[i + 1]), argv[i + 2]);
     } else if (arg == "--input" && i + 1 < argc) {
       std::string spec = argv[++i];
       size_t eq = spec.find('=');
@@ -97,7 +133,8 @@ int main(int argc, char **argv) {
     try {
       graph::Graph g = graph::import_onnx(path, opt);
       if (check_ops) {
-        graph::check_supported_ops(g, [&](const std::string &op) { return supported.count(op) > 0; });
+        graph::check_supported_ops(g,
+                                   [&](const std::string &op) { return supported.count(op) > 0; });
       }
       std::cout << path << ": " << g.nodes.size() << " nodes, " << g.values.size()
                 << " values, opset " << g.opset << "\n";

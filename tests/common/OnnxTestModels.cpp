@@ -43,8 +43,8 @@ void add_onnx_input(onnx::GraphProto *g, const std::string &name, const std::vec
   set_tensor_type(vi, dims, elem_type);
 }
 
-void add_onnx_output(onnx::GraphProto *g, const std::string &name,
-                     const std::vector<OnnxDim> &dims, int32_t elem_type) {
+void add_onnx_output(onnx::GraphProto *g, const std::string &name, const std::vector<OnnxDim> &dims,
+                     int32_t elem_type) {
   auto *vi = g->add_output();
   vi->set_name(name);
   set_tensor_type(vi, dims, elem_type);

@@ -30,8 +30,7 @@ void set_tensor_type(onnx::ValueInfoProto *vi, const std::vector<OnnxDim> &dims,
                      int32_t elem_type = onnx::TensorProto::FLOAT);
 void add_onnx_input(onnx::GraphProto *g, const std::string &name, const std::vector<OnnxDim> &dims,
                     int32_t elem_type = onnx::TensorProto::FLOAT);
-void add_onnx_output(onnx::GraphProto *g, const std::string &name,
-                     const std::vector<OnnxDim> &dims,
+void add_onnx_output(onnx::GraphProto *g, const std::string &name, const std::vector<OnnxDim> &dims,
                      int32_t elem_type = onnx::TensorProto::FLOAT);
 void add_onnx_value_info(onnx::GraphProto *g, const std::string &name,
                          const std::vector<OnnxDim> &dims,
@@ -63,8 +62,7 @@ std::vector<float> conv_relu_bias();     ///< [3]
 
 /// x[N, 2, 5, 5] → Conv "conv1" (w[3, 2, 3, 3], b[3], pads 1) → Relu "relu1" → y[N, 3, 5, 5],
 /// with the weights stored as `storage` says.
-onnx::ModelProto conv_relu_model(OnnxStorage storage = OnnxStorage::FloatData,
-                                 int64_t opset = 13);
+onnx::ModelProto conv_relu_model(OnnxStorage storage = OnnxStorage::FloatData, int64_t opset = 13);
 
 std::string serialize(const onnx::ModelProto &m);
 

@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 namespace autotune::graph {
 namespace {
@@ -171,8 +172,8 @@ class TensorReader {
           << what << ": shape " << shape_str(shape) << " is too large";
     }
     const size_t expected_bytes = static_cast<size_t>(count) * stored_bytes(type);
-    const std::string described = std::to_string(count) + " " + type_name(type) +
-                                  " values, shape " + shape_str(shape);
+    const std::string described =
+        std::to_string(count) + " " + type_name(type) + " values, shape " + shape_str(shape);
 
     if (t.data_location() == TensorProto::EXTERNAL) {
       std::string bytes = read_external(t, what, expected_bytes);
@@ -216,19 +217,34 @@ class TensorReader {
 
   /// Values in float_data, int32_data, int64_data, double_data or uint64_data, by data type as
   /// the ONNX spec assigns them (int32_data also holds bool, 8/16-bit ints and float16 bits).
-  static ConstantPtr from_typed_field(const TensorProto &t, const std::string &what,
-                                      int64_t count, const std::string &described,
-                                      DataType dtype, const std::vector<int64_t> &shape) {
+  static ConstantPtr from_typed_field(const TensorProto &t, const std::string &what, int64_t count,
+                                      const std::string &described, DataType dtype,
+                                      const std::vector<int64_t> &shape) {
     const int32_t type = t.data_type();
     const char *field;
     int stored;
     switch (type) {
-      case TensorProto::FLOAT: field = "float_data"; stored = t.float_data_size(); break;
-      case TensorProto::DOUBLE: field = "double_data"; stored = t.double_data_size(); break;
-      case TensorProto::INT64: field = "int64_data"; stored = t.int64_data_size(); break;
+      case TensorProto::FLOAT:
+        field = "float_data";
+        stored = t.float_data_size();
+        break;
+      case TensorProto::DOUBLE:
+        field = "double_data";
+        stored = t.double_data_size();
+        break;
+      case TensorProto::INT64:
+        field = "int64_data";
+        stored = t.int64_data_size();
+        break;
       case TensorProto::UINT32:
-      case TensorProto::UINT64: field = "uint64_data"; stored = t.uint64_data_size(); break;
-      default: field = "int32_data"; stored = t.int32_data_size(); break;
+      case TensorProto::UINT64:
+        field = "uint64_data";
+        stored = t.uint64_data_size();
+        break;
+      default:
+        field = "int32_data";
+        stored = t.int32_data_size();
+        break;
     }
     user_check(stored == count) << what << ": holds " << stored << " values in " << field
                                 << ", expected " << described;
@@ -249,7 +265,9 @@ class TensorReader {
         break;
       case TensorProto::FLOAT16: {
         float *dst = out->mutable_data<float>();
-        for (int i = 0; i < stored; ++i) dst[i] = half_to_float(static_cast<uint16_t>(t.int32_data(i)));
+        for (int i = 0; i < stored; ++i) {
+          dst[i] = half_to_float(static_cast<uint16_t>(t.int32_data(i)));
+        }
         break;
       }
       default: internal_error << "unhandled tensor type " << type_name(type);
@@ -285,16 +303,16 @@ class TensorReader {
                          << " is outside the model directory";
     const fs::path file = model_dir_ / relative;
     std::error_code ec;
-    user_check(fs::exists(file, ec)) << what << ": external data file " << quoted(file.string())
-                                     << " is missing";
+    user_check(fs::exists(file, ec))
+        << what << ": external data file " << quoted(file.string()) << " is missing";
     // Symbolic links may not lead out of the model directory either.
     std::error_code ec_dir;
     const fs::path real = fs::canonical(file, ec), real_dir = fs::canonical(model_dir_, ec_dir);
     user_check(!ec && !ec_dir && is_within(real, real_dir))
         << what << ": external data file " << quoted(file.string())
         << " is outside the model directory";
-    user_check(fs::is_regular_file(real, ec)) << what << ": external data file "
-                                              << quoted(file.string()) << " is not a regular file";
+    user_check(fs::is_regular_file(real, ec))
+        << what << ": external data file " << quoted(file.string()) << " is not a regular file";
     const uintmax_t file_size = fs::file_size(real, ec);
     user_check(!ec) << what << ": cannot read external data file " << quoted(file.string()) << ": "
                     << ec.message();
@@ -328,13 +346,20 @@ std::optional<Attribute> convert_attribute(const onnx::AttributeProto &a, const 
   auto type = a.type();
   if (type == AttributeProto::UNDEFINED) {
     // Models from before IR version 3 leave the type unset; the filled field tells it.
-    if (a.has_f()) type = AttributeProto::FLOAT;
-    else if (a.has_i()) type = AttributeProto::INT;
-    else if (a.has_s()) type = AttributeProto::STRING;
-    else if (a.has_t()) type = AttributeProto::TENSOR;
-    else if (a.floats_size()) type = AttributeProto::FLOATS;
-    else if (a.ints_size()) type = AttributeProto::INTS;
-    else if (a.strings_size()) type = AttributeProto::STRINGS;
+    const std::pair<bool, AttributeProto::AttributeType> filled[] = {
+        {a.has_f(), AttributeProto::FLOAT},
+        {a.has_i(), AttributeProto::INT},
+        {a.has_s(), AttributeProto::STRING},
+        {a.has_t(), AttributeProto::TENSOR},
+        {a.floats_size() > 0, AttributeProto::FLOATS},
+        {a.ints_size() > 0, AttributeProto::INTS},
+        {a.strings_size() > 0, AttributeProto::STRINGS}};
+    for (const auto &[is_filled, kind] : filled) {
+      if (is_filled) {
+        type = kind;
+        break;
+      }
+    }
   }
   switch (type) {
     case AttributeProto::FLOAT: return Attribute(static_cast<double>(a.f()));
@@ -364,8 +389,8 @@ int64_t default_opset(const onnx::ModelProto &m) {
   }
   user_check(opset.has_value()) << "the model imports no opset of the default ONNX domain";
   user_check(*opset >= kMinOpset && *opset <= kMaxOpset)
-      << "opset " << *opset << " is not supported (supported: " << kMinOpset << " to "
-      << kMaxOpset << "); convert the model with onnx.version_converter";
+      << "opset " << *opset << " is not supported (supported: " << kMinOpset << " to " << kMaxOpset
+      << "); convert the model with onnx.version_converter";
   return *opset;
 }
 
@@ -431,8 +456,8 @@ class OnnxImporter {
   void import_initializers() {
     for (const auto &t : proto_.initializer()) {
       user_check(!t.name().empty()) << "an initializer has no name";
-      user_check(!value_of_.count(t.name())) << "initializer " << quoted(t.name())
-                                             << " is defined twice";
+      user_check(!value_of_.count(t.name()))
+          << "initializer " << quoted(t.name()) << " is defined twice";
       add_constant(t.name(), reader_.read(t, "initializer " + quoted(t.name())));
     }
   }
@@ -444,16 +469,16 @@ class OnnxImporter {
       // Old exporters list weights as inputs too; the initializer makes them constants.
       if (value_of_.count(name) && !runtime_inputs.count(name)) continue;
       user_check(!name.empty()) << "a graph input has no name";
-      user_check(runtime_inputs.insert(name).second) << "graph input " << quoted(name)
-                                                     << " is listed twice";
+      user_check(runtime_inputs.insert(name).second)
+          << "graph input " << quoted(name) << " is listed twice";
       user_check(vi.has_type() && vi.type().has_tensor_type())
           << "graph input " << quoted(name)
           << " is not a tensor (sequence, map and optional inputs are not supported)";
       const auto &tensor_type = vi.type().tensor_type();
       std::optional<DataType> dtype = to_dtype(tensor_type.elem_type());
-      user_check(dtype.has_value()) << "graph input " << quoted(name) << ": data type "
-                                    << type_name(tensor_type.elem_type())
-                                    << " is not supported (supported: " << kSupportedTypes << ")";
+      user_check(dtype.has_value())
+          << "graph input " << quoted(name) << ": data type " << type_name(tensor_type.elem_type())
+          << " is not supported (supported: " << kSupportedTypes << ")";
       Value v;
       v.name = name;
       v.dtype = *dtype;
@@ -469,7 +494,9 @@ class OnnxImporter {
                                          << ", which is an initializer (a constant), not a "
                                             "runtime input";
       std::string names;
-      for (const std::string &in : runtime_inputs) names += (names.empty() ? "" : ", ") + quoted(in);
+      for (const std::string &in : runtime_inputs) {
+        names += (names.empty() ? "" : ", ") + quoted(in);
+      }
       user_error << "input shape given for " << quoted(name)
                  << ", which is not a graph input (inputs: " << names << ")";
     }
@@ -535,8 +562,8 @@ class OnnxImporter {
       const auto &node = proto_.node(i);
       Node probe;
       probe.op_type = printable(node.op_type());
-      probe.name = node.name().empty() ? probe.op_type + "_" + std::to_string(i)
-                                       : printable(node.name());
+      probe.name =
+          node.name().empty() ? probe.op_type + "_" + std::to_string(i) : printable(node.name());
       probe.domain = node.domain() == "ai.onnx" ? "" : printable(node.domain());
       names_[i] = probe.name;
       descriptions_[i] = probe.describe();
@@ -589,9 +616,9 @@ class OnnxImporter {
   /// Every node left with pending inputs has a pending producer; walking producers from one of
   /// them must revisit a node, and that node lies on a cycle.
   [[noreturn]] void report_cycle(const std::vector<int> &pending) const {
-    int node = static_cast<int>(std::find_if(pending.begin(), pending.end(),
-                                             [](int p) { return p > 0; }) -
-                                pending.begin());
+    int node =
+        static_cast<int>(std::find_if(pending.begin(), pending.end(), [](int p) { return p > 0; }) -
+                         pending.begin());
     std::vector<bool> seen(pending.size(), false);
     while (!seen[node]) {
       seen[node] = true;
@@ -727,8 +754,8 @@ class OnnxImporter {
 
 /// Parses and imports; `model` names the model in messages ("ONNX model 'x.onnx'"), `noun` is
 /// what was read ("file" or "data").
-Graph import_model(const std::string &bytes, const std::string &model_dir,
-                   const std::string &model, const char *noun, const ImportOptions &opt) {
+Graph import_model(const std::string &bytes, const std::string &model_dir, const std::string &model,
+                   const char *noun, const ImportOptions &opt) {
   user_check(bytes.size() <= static_cast<size_t>(INT_MAX))
       << "failed to parse " << model << ": " << noun
       << " is larger than 2 GiB; keep the weights in external data files";

@@ -55,6 +55,45 @@ TEST(InferShapesTest, ShapeOperandsComeFromConstants) {
   EXPECT_EQ(type_of(out, "f"), "float32[2]");
 }
 
+TEST(InferShapesTest, ShapeChainDataReachesReshape) {
+  // y = Reshape(x, Concat(Unsqueeze(Gather(Shape(x), 0), [0]), [-1])): the shape operand is
+  // computed, not a constant, in the imported graph.
+  GraphBuilder b;
+  b.add_input("x", {2, 3, 4});
+  b.add_constant("zero", TensorData::from_int64s({}, {0}));
+  b.add_constant("axes", TensorData::from_int64s({1}, {0}));
+  b.add_constant("minus_one", TensorData::from_int64s({1}, {-1}));
+  b.add_node("Shape", {"x"}, {"s"});
+  b.add_node("Gather", {"s", "zero"}, {"d"}, attrs({{"axis", int64_t{0}}}));
+  b.add_node("Unsqueeze", {"d", "axes"}, {"u"});
+  b.add_node("Concat", {"u", "minus_one"}, {"c"}, attrs({{"axis", int64_t{0}}}));
+  b.add_node("Reshape", {"x", "c"}, {"y"});
+  b.add_outputs({"y"});
+  Graph out = graph::infer_shapes(b.build());
+  EXPECT_EQ(type_of(out, "d"), "int64[]");
+  EXPECT_EQ(type_of(out, "c"), "int64[2]");
+  EXPECT_EQ(type_of(out, "y"), "float32[2, 12]");
+  // Propagated data is private to the pass: folding is fold_constants' job.
+  EXPECT_FALSE(out.value(*out.find_value("c")).constant);
+  EXPECT_EQ(out.nodes.size(), 5u);
+}
+
+TEST(InferShapesTest, FloatShapeArithmeticReachesConstantOfShape) {
+  // An upsampling-style size computation: floor(shape * 1.5) as int64.
+  GraphBuilder b;
+  b.add_input("x", {2, 4});
+  b.add_constant("factor", TensorData::from_floats({}, {1.5f}));
+  b.add_node("Shape", {"x"}, {"s"});
+  b.add_node("Cast", {"s"}, {"f"}, attrs({{"to", int64_t{1}}}));  // FLOAT
+  b.add_node("Mul", {"f", "factor"}, {"scaled"});
+  b.add_node("Cast", {"scaled"}, {"size"}, attrs({{"to", int64_t{7}}}));  // INT64
+  b.add_node("ConstantOfShape", {"size"}, {"y"});
+  b.add_outputs({"y"});
+  Graph out = graph::infer_shapes(b.build());
+  EXPECT_EQ(type_of(out, "size"), "int64[2]");
+  EXPECT_EQ(type_of(out, "y"), "float32[3, 6]");
+}
+
 TEST(InferShapesTest, MultipleOutputsAndAbsentOptionalInputs) {
   GraphBuilder b;
   b.add_input("x", {6, 4});

@@ -1,11 +1,11 @@
 // The ONNX importer on small in-memory models: initializer storages, external data, constants,
 // shared weights, opsets, shapes; and a sweep over the ONNX node test models (none may crash).
-#include "ir/graph/onnx/OnnxImporter.h"
-
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <random>
 
+#include "ir/graph/onnx/OnnxImporter.h"
 #include "tests/common/OnnxTestModels.h"
 #include "tests/common/TestUtil.h"
 
@@ -167,7 +167,7 @@ TEST(OnnxImporter, IdentityOfConstantSharesTheValue) {
   test::add_onnx_node(g, "MatMul", {"x", "w1"}, {"h"}, "mm1");
   test::add_onnx_node(g, "MatMul", {"h", "w2"}, {"h2"}, "mm2");
   test::add_onnx_node(g, "Identity", {"h2"}, {"y"}, "id_runtime");  // not a constant: kept
-  test::add_onnx_node(g, "Identity", {"w"}, {"w_out"});  // a graph output keeps its name
+  test::add_onnx_node(g, "Identity", {"w"}, {"w_out"});             // a graph output keeps its name
   test::add_onnx_output(g, "y", {1, 4});
   test::add_onnx_output(g, "w_out", {4, 4});
 
@@ -352,6 +352,29 @@ TEST(OnnxImporter, CheckSupportedOpsAcceptsKnownOps) {
   check_supported_ops(g, [](const std::string &op) { return op == "Conv" || op == "Relu"; });
 }
 
+// Random byte flips and cuts of a valid model: each import succeeds or throws a one-line
+// UserError (a fixed seed keeps it deterministic).
+TEST(OnnxImporter, MutatedModelsFailCleanly) {
+  onnx::ModelProto m = test::conv_relu_model(OnnxStorage::RawData);
+  test::add_onnx_value_info(m.mutable_graph(), "c", {1, 3, 5, 5});
+  const std::string good = test::serialize(m);
+  std::mt19937 rng(1234);
+  int refused = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string bytes = good;
+    const int flips = 1 + static_cast<int>(rng() % 4);
+    for (int f = 0; f < flips; ++f) bytes[rng() % bytes.size()] = static_cast<char>(rng());
+    if (i % 3 == 0) bytes.resize(rng() % bytes.size());
+    try {
+      import_onnx_bytes(bytes, "/nonexistent").verify();
+    } catch (const UserError &e) {
+      ++refused;
+      ASSERT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_GT(refused, 1000);
+}
+
 // Every model of the ONNX node tests either imports or is refused with a UserError: no crash,
 // no other exception, and each message is a single line.
 TEST(OnnxImporter, NodeTestModelsImportOrFailCleanly) {
@@ -374,8 +397,7 @@ TEST(OnnxImporter, NodeTestModelsImportOrFailCleanly) {
       ADD_FAILURE() << path << ": unexpected exception: " << e.what();
     }
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "node test models: " << imported << " imported, " << refused << " refused in "
             << seconds << " s\n";
   EXPECT_GT(imported, 500);

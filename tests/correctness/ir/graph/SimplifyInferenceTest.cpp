@@ -499,5 +499,39 @@ TEST(SimplifyInferenceTest, AddOfGemmOutputReadTwiceStays) {
   EXPECT_GRAPH_EQ(graph::simplify_inference(in), in);
 }
 
+TEST(SimplifyInferenceTest, ResultPassesShapeInference) {
+  // Every rewrite at once on an un-typed graph; the rewritten graph must re-infer to the same
+  // types (new nodes are well-formed for lower_node).
+  BatchNormParams bn1(4, 81), bn2(4, 85);
+  GraphBuilder b;
+  b.add_input("x", {1, 3, 8, 8});
+  b.add_constant("W", to_constant(ref::random_tensor({4, 3, 3, 3}, 82)));
+  b.add_constant("c", TensorData::from_floats({1, 4, 1, 1}, {1, 2, 3, 4}));
+  bn1.add_to(b, "bn1_");
+  bn2.add_to(b, "bn2_");
+  b.add_constant("G", to_constant(ref::random_tensor({5, 16}, 83)));
+  b.add_constant("g", TensorData::from_floats({5}, {1, 2, 3, 4, 5}));
+  b.add_constant("shape", TensorData::from_int64s({2}, {4, 16}));
+  b.add_node("Conv", {"x", "W"}, {"t"}, attrs({{"pads", std::vector<int64_t>{1, 1, 1, 1}},
+                                                {"strides", std::vector<int64_t>{2, 2}}}));
+  b.add_node("BatchNormalization", bn1.inputs("t", "bn1_"), {"u"});
+  b.add_node("Add", {"u", "c"}, {"v"});
+  b.add_node("Dropout", {"v"}, {"d"});
+  b.add_node("Relu", {"d"}, {"r"});
+  b.add_node("BatchNormalization", bn2.inputs("r", "bn2_"), {"n"});
+  b.add_node("Reshape", {"n", "shape"}, {"flat"});
+  b.add_node("Gemm", {"flat", "G"}, {"m"}, attrs({{"transB", int64_t{1}}}));
+  b.add_node("Add", {"m", "g"}, {"sum"});
+  b.add_node("Identity", {"sum"}, {"y"});
+  b.add_outputs({"y"});
+  Graph in = graph::infer_shapes(b.build());
+  Graph out = graph::simplify_inference(in);
+  std::vector<std::string> ops;
+  for (const graph::Node &node : out.nodes) ops.push_back(node.op_type);
+  EXPECT_EQ(ops, std::vector<std::string>({"Conv", "Relu", "Mul", "Add", "Reshape", "Gemm"}));
+  EXPECT_EQ(out.value(out.outputs[0]).name, "y");
+  EXPECT_GRAPH_EQ(graph::infer_shapes(out), out);
+}
+
 }  // namespace
 }  // namespace autotune::test

@@ -78,8 +78,9 @@ TEST(OnnxImporterError, OpsetOutOfRange) {
 TEST(OnnxImporterError, UnknownDomain) {
   onnx::ModelProto m = test::conv_relu_model();
   m.mutable_graph()->mutable_node(0)->set_domain("com.microsoft");
-  EXPECT_USER_ERROR(import_file(m), "node 'conv1' (com.microsoft.Conv) uses operator domain "
-                                    "'com.microsoft', which is not supported");
+  EXPECT_USER_ERROR(import_file(m),
+                    "node 'conv1' (com.microsoft.Conv) uses operator domain "
+                    "'com.microsoft', which is not supported");
 }
 
 TEST(OnnxImporterError, MissingInitializer) {
@@ -118,8 +119,9 @@ TEST(OnnxImporterError, RawDataSizeMismatch) {
   onnx::ModelProto m = test::conv_relu_model(OnnxStorage::RawData);
   auto *b = m.mutable_graph()->mutable_initializer(1);
   b->mutable_raw_data()->resize(10);
-  EXPECT_USER_ERROR(import(m), "initializer 'b': raw_data has 10 bytes, expected 12 (3 float32 "
-                               "values, shape [3])");
+  EXPECT_USER_ERROR(import(m),
+                    "initializer 'b': raw_data has 10 bytes, expected 12 (3 float32 "
+                    "values, shape [3])");
   onnx::ModelProto m2 = test::conv_relu_model(OnnxStorage::FloatData);
   m2.mutable_graph()->mutable_initializer(1)->add_float_data(1.0f);
   EXPECT_USER_ERROR(import(m2), "initializer 'b': holds 4 values in float_data, expected 3");
@@ -131,7 +133,8 @@ TEST(OnnxImporterError, HugeDimensionsDoNotAllocate) {
   b->clear_dims();
   b->add_dims(int64_t{1} << 40);
   b->add_dims(int64_t{1} << 40);
-  EXPECT_USER_ERROR(import(m), "initializer 'b': shape [1099511627776, 1099511627776] is too large");
+  EXPECT_USER_ERROR(import(m),
+                    "initializer 'b': shape [1099511627776, 1099511627776] is too large");
   b->clear_dims();
   b->add_dims(int64_t{1} << 36);  // representable, but raw_data is far too short
   EXPECT_USER_ERROR(import(m), "raw_data has 12 bytes, expected 274877906944");
@@ -169,8 +172,8 @@ onnx::ModelProto with_external_weights(const std::string &location) {
 TEST(OnnxImporterError, ExternalDataFileMissing) {
   test::TempDir dir;
   std::string path = dir.write("model.onnx", test::serialize(with_external_weights("w.bin")));
-  EXPECT_USER_ERROR(import_onnx(path), "initializer 'w': external data file '" + dir.path() +
-                                           "/w.bin' is missing");
+  EXPECT_USER_ERROR(import_onnx(path),
+                    "initializer 'w': external data file '" + dir.path() + "/w.bin' is missing");
 }
 
 TEST(OnnxImporterError, ExternalDataFileTooShort) {
@@ -222,8 +225,9 @@ TEST(OnnxImporterError, SymbolicInnerDimension) {
   test::add_onnx_input(m.mutable_graph(), "img", {"N", 3, "H", 8});
   test::add_onnx_node(m.mutable_graph(), "Relu", {"img"}, {"y"});
   test::add_onnx_output(m.mutable_graph(), "y", {"N", 3, "H", 8});
-  EXPECT_USER_ERROR(import(m), "graph input 'img' has symbolic dimension 2 ('H') in shape "
-                               "[N, 3, H, 8]");
+  EXPECT_USER_ERROR(import(m),
+                    "graph input 'img' has symbolic dimension 2 ('H') in shape "
+                    "[N, 3, H, 8]");
 }
 
 TEST(OnnxImporterError, ConstantWithoutValue) {
