@@ -2,6 +2,7 @@
 #include "tests/common/TypedKernelRunner.h"
 
 #include <cstring>
+#include <set>
 
 #include "codegen/Compile.h"
 #include "codegen/runtime/ThreadPool.h"
@@ -51,6 +52,23 @@ std::vector<std::vector<uint8_t>> run_default_typed(
   run_on_host_typed(sch, args, data);
   return std::vector<std::vector<uint8_t>>(data.begin() + static_cast<long>(inputs.size()),
                                            data.end());
+}
+
+std::vector<te::Tensor> placeholders_read(const std::vector<te::Tensor> &outputs) {
+  std::set<const void *> seen;
+  std::vector<te::Tensor> found, stack(outputs.rbegin(), outputs.rend());
+  while (!stack.empty()) {
+    te::Tensor t = stack.back();
+    stack.pop_back();
+    if (!seen.insert(t.get()).second) continue;
+    if (t.is_placeholder()) {
+      found.push_back(t);
+      continue;
+    }
+    std::vector<te::Tensor> ins = te::input_tensors(t);
+    stack.insert(stack.end(), ins.rbegin(), ins.rend());
+  }
+  return found;
 }
 
 }  // namespace autotune::test

@@ -21,4 +21,8 @@ std::vector<std::vector<uint8_t>> run_default_typed(
     const std::vector<te::Tensor> &inputs, const std::vector<te::Tensor> &outputs,
     const std::vector<std::vector<uint8_t>> &input_data);
 
+/// The placeholders that `outputs` read, directly or through other stages (each once, in the
+/// order first found from the outputs).
+std::vector<te::Tensor> placeholders_read(const std::vector<te::Tensor> &outputs);
+
 }  // namespace autotune::test

@@ -12,6 +12,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <limits>
 #include <new>
 #include <optional>
 #include <queue>
@@ -831,6 +834,19 @@ void check_supported_ops(const Graph &g, std::function<bool(const std::string &)
         << "unsupported operator '" << node.op_type << "' (opset " << g.opset << ") at node '"
         << node.name << "'";
   }
+}
+
+std::shared_ptr<TensorData> read_tensor_proto_file(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  user_check(in.good()) << "cannot open tensor file '" << path << "'";
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  TensorProto t;
+  user_check(bytes.size() <= static_cast<size_t>(std::numeric_limits<int>::max()) &&
+             t.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+      << "failed to parse tensor file '" << path << "': not an ONNX TensorProto";
+  TensorReader reader(fs::path(path).parent_path().string());
+  ConstantPtr c = reader.read(t, "tensor file '" + path + "'");
+  return std::make_shared<TensorData>(*c);
 }
 
 }  // namespace autotune::graph

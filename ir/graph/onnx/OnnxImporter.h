@@ -53,4 +53,8 @@ Graph import_onnx_bytes(const std::string &bytes, const std::string &model_dir,
 /// graph::is_supported_op). Nodes in other domains (those passes add) are not checked.
 void check_supported_ops(const Graph &g, std::function<bool(const std::string &)> is_supported);
 
+/// Reads one ONNX TensorProto file (the `.pb` inputs and outputs of ONNX's test data sets).
+/// UserError naming the file when it is missing, malformed or of an unsupported type.
+std::shared_ptr<TensorData> read_tensor_proto_file(const std::string &path);
+
 }  // namespace autotune::graph

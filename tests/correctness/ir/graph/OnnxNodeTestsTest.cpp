@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -187,6 +188,13 @@ bool is_shape_operand(const std::string &op, size_t index) {
   return it != kOperands.end() && it->second.count(index) > 0;
 }
 
+/// Cases whose expected data we knowingly disagree with, and why (printed with the failure).
+const std::map<std::string, std::string> kKnownDifferences = {
+    {"test_resize_downsample_scales_linear_align_corners",
+     "disputed reference data (onnx/onnx#2462): align_corners divides by the integer output "
+     "length minus 1, as ONNX Runtime and PyTorch do; ONNX's reference uses in * scale - 1"},
+};
+
 enum class Status { Pass, Fail, Skip };
 
 struct CaseResult {
@@ -216,28 +224,6 @@ std::string compare(const TensorData &got, const TensorData &expected) {
     }
   }
   return "";
-}
-
-/// The placeholders `outputs` read, in the order of `candidates`.
-std::vector<size_t> reachable_placeholders(const std::vector<te::Tensor> &outputs,
-                                           const std::vector<te::Tensor> &candidates) {
-  std::set<const void *> seen, placeholders;
-  std::vector<te::Tensor> stack = outputs;
-  while (!stack.empty()) {
-    te::Tensor t = stack.back();
-    stack.pop_back();
-    if (!seen.insert(t.get()).second) continue;
-    if (t.is_placeholder()) {
-      placeholders.insert(t.get());
-      continue;
-    }
-    for (const te::Tensor &in : te::input_tensors(t)) stack.push_back(in);
-  }
-  std::vector<size_t> used;
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    if (placeholders.count(candidates[i].get())) used.push_back(i);
-  }
-  return used;
 }
 
 std::string test_data_dir(const std::string &model_dir, int set) {
@@ -414,10 +400,13 @@ CaseResult run_case(const ManifestCase &c, const std::string &data_root) {
       }
       outputs.push_back(t);
     }
-    std::vector<size_t> used = reachable_placeholders(outputs, placeholders);
+    std::vector<te::Tensor> read = placeholders_read(outputs);
     std::vector<te::Tensor> args;
     std::vector<std::vector<uint8_t>> data;
-    for (size_t i : used) {
+    for (size_t i = 0; i < placeholders.size(); ++i) {
+      bool is_read = std::any_of(read.begin(), read.end(),
+                                 [&](const te::Tensor &t) { return t.same_as(placeholders[i]); });
+      if (!is_read) continue;
       args.push_back(placeholders[i]);
       data.push_back(placeholder_data[i]->bytes);
     }
@@ -459,6 +448,9 @@ TEST(OnnxNodeTests, ManifestCasesMatchExpectedOutputs) {
       case Status::Fail:
         ++failed;
         failures << "  FAIL " << c.name << " (" << c.op << "): " << r.reason << "\n";
+        if (kKnownDifferences.count(c.name)) {
+          failures << "       known: " << kKnownDifferences.at(c.name) << "\n";
+        }
         break;
       case Status::Skip: ++skipped; ++skip_reasons[r.reason]; break;
     }
