@@ -20,9 +20,12 @@ bool is_onnx_op(const Node &node, const char *op_type) {
 /// Reshape and friends). On integer or boolean outputs they fold whatever their size, so that
 /// shape operands become constants even when max_elements is tiny.
 bool is_shape_computation(const Node &node, const Graph &g) {
-  static const std::set<std::string> kShapeOps = {
-      "Shape", "Gather", "Concat", "Unsqueeze", "Squeeze", "Slice", "Cast", "Reshape",
-      "ConstantOfShape", "Range", "Equal", "Where", "Expand", "Add", "Sub", "Mul", "Div"};
+  static const std::set<std::string> kShapeOps = {"Shape",     "Gather",  "Concat",
+                                                  "Unsqueeze", "Squeeze", "Slice",
+                                                  "Cast",      "Reshape", "ConstantOfShape",
+                                                  "Range",     "Equal",   "Where",
+                                                  "Expand",    "Add",     "Sub",
+                                                  "Mul",       "Div"};
   if (!node.domain.empty() || !kShapeOps.count(node.op_type)) return false;
   return std::all_of(node.outputs.begin(), node.outputs.end(), [&](ValueId o) {
     DataType t = g.value(o).dtype;
@@ -32,9 +35,9 @@ bool is_shape_computation(const Node &node, const Graph &g) {
 
 /// Ops whose result is not a function of their inputs.
 bool is_nondeterministic(const Node &node) {
-  static const std::set<std::string> kRandomOps = {"RandomNormal", "RandomNormalLike",
+  static const std::set<std::string> kRandomOps = {"RandomNormal",  "RandomNormalLike",
                                                    "RandomUniform", "RandomUniformLike",
-                                                   "Multinomial", "Bernoulli"};
+                                                   "Multinomial",   "Bernoulli"};
   return node.domain.empty() && kRandomOps.count(node.op_type) > 0;
 }
 

@@ -21,9 +21,9 @@ void set_inferred(Value &v, DataType dtype, const std::vector<int64_t> &shape,
                   const std::string &source) {
   if (v.shape_known) {
     user_check(v.shape == shape && v.dtype == dtype)
-        << "value '" << v.name << "' (" << source << "): inferred type "
-        << type_str(dtype, shape) << " conflicts with the declared type "
-        << type_str(v.dtype, v.shape) << "; fix the model's value_info or its input shapes";
+        << "value '" << v.name << "' (" << source << "): inferred type " << type_str(dtype, shape)
+        << " conflicts with the declared type " << type_str(v.dtype, v.shape)
+        << "; fix the model's value_info or its input shapes";
   }
   v.dtype = dtype;
   v.shape = shape;
@@ -41,9 +41,8 @@ bool may_propagate(const Node &node, const std::vector<LoweringInput> &inputs,
   bool inputs_known = std::all_of(inputs.begin(), inputs.end(), [](const LoweringInput &in) {
     return !in.tensor.defined() || in.constant != nullptr;
   });
-  bool small = std::all_of(results.begin(), results.end(), [](const te::Tensor &t) {
-    return t.size() <= kMaxPropagatedElements;
-  });
+  bool small = std::all_of(results.begin(), results.end(),
+                           [](const te::Tensor &t) { return t.size() <= kMaxPropagatedElements; });
   return (static_shape || inputs_known) && small;
 }
 
@@ -89,8 +88,8 @@ Graph infer_shapes(const Graph &g) {
       }
       const Value &v = out.value(id);
       // Inputs, constants and earlier outputs all have types by now (verify checked the order).
-      internal_check(v.shape_known) << node.describe() << " reads '" << v.name
-                                    << "' before its shape is known";
+      internal_check(v.shape_known)
+          << node.describe() << " reads '" << v.name << "' before its shape is known";
       inputs.push_back(LoweringInput{te::placeholder(v.shape, v.dtype, v.name), known[id]});
     }
     std::vector<te::Tensor> results = lower_node(node, inputs, out.opset);
@@ -98,8 +97,8 @@ Graph infer_shapes(const Graph &g) {
         << node.describe() << ": lowering returned " << results.size() << " tensors for "
         << node.outputs.size() << " outputs";
     for (size_t k = 0; k < results.size(); ++k) {
-      internal_check(results[k].defined()) << node.describe() << ": output " << k
-                                           << " was not lowered";
+      internal_check(results[k].defined())
+          << node.describe() << ": output " << k << " was not lowered";
       set_inferred(out.value(node.outputs[k]), results[k].dtype(), results[k].shape(),
                    "output of " + node.describe());
     }

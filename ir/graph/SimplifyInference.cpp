@@ -79,7 +79,8 @@ std::optional<std::vector<double>> per_channel_values(const TensorData &c,
 
 /// A float32 constant of `shape` with the given values.
 ConstantPtr float32_tensor(std::vector<int64_t> shape, const std::vector<double> &values) {
-  return TensorData::from_floats(std::move(shape), std::vector<float>(values.begin(), values.end()));
+  return TensorData::from_floats(std::move(shape),
+                                 std::vector<float>(values.begin(), values.end()));
 }
 
 /// A copy of `g` (same value ids) with `nodes` in place of its nodes; producers recomputed.
@@ -251,8 +252,7 @@ class SimplifyInference {
     return b;
   }
 
-  void set_conv_bias(Graph &g, NodeId conv, const std::string &base,
-                     const std::vector<double> &b) {
+  void set_conv_bias(Graph &g, NodeId conv, const std::string &base, const std::vector<double> &b) {
     ValueId bias = add_constant(g, base, float32_tensor({static_cast<int64_t>(b.size())}, b));
     g.nodes[conv].inputs.resize(3, kNone);
     g.nodes[conv].inputs[2] = bias;
@@ -281,7 +281,8 @@ class SimplifyInference {
     int64_t per_channel = w->size() / channels;
     std::vector<double> folded(w->size());
     for (int64_t i = 0; i < w->size(); ++i) folded[i] = w->as_double(i) * scale[i / per_channel];
-    g.nodes[conv_id].inputs[1] = add_constant(g, base + "_weight", float32_tensor(w->shape, folded));
+    g.nodes[conv_id].inputs[1] =
+        add_constant(g, base + "_weight", float32_tensor(w->shape, folded));
     std::vector<double> b = conv_bias(g, g.nodes[conv_id], channels);
     // (b - mean) * s + beta == b * s + (beta - mean * s).
     for (int64_t k = 0; k < channels; ++k) b[k] = b[k] * scale[k] + shift[k];
@@ -383,9 +384,11 @@ class SimplifyInference {
       const Node &node = g.nodes[n];
       NodeId id = static_cast<NodeId>(n);
       // Training-mode outputs (running mean/var) must be unused.
-      bool single_output = std::all_of(node.outputs.begin() + 1, node.outputs.end(),
-                                       [&](ValueId o) { return !readers_[o] && !is_output_[o]; });
-      if (is_onnx_op(node, "BatchNormalization") && !node.outputs.empty() && single_output) {
+      bool single_output =
+          !node.outputs.empty() &&
+          std::all_of(node.outputs.begin() + 1, node.outputs.end(),
+                      [&](ValueId o) { return !readers_[o] && !is_output_[o]; });
+      if (is_onnx_op(node, "BatchNormalization") && single_output) {
         if (!fold_batch_norm_into_conv(g, id)) decompose_batch_norm(g, id);
       } else if (is_onnx_op(node, "Add")) {
         fold_bias_add(g, id);
@@ -414,7 +417,7 @@ class SimplifyInference {
   std::set<std::string> names_;  ///< every value name, for unique names of new values
   std::vector<bool> removed_;    ///< per node of the swept graph
   std::vector<std::vector<Node>> replacements_;
-  std::vector<int> readers_;     ///< per value of the swept graph (before the sweep)
+  std::vector<int> readers_;  ///< per value of the swept graph (before the sweep)
   std::vector<bool> is_output_;
 };
 

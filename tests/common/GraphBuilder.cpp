@@ -178,8 +178,7 @@ std::string first_difference(const Graph &a, const Graph &b) {
     if (!same) return what + "has other attributes";
   }
   if (a.values.size() != b.values.size()) {
-    return std::to_string(a.values.size()) + " values, expected " +
-           std::to_string(b.values.size());
+    return std::to_string(a.values.size()) + " values, expected " + std::to_string(b.values.size());
   }
   std::map<std::string, const Value *> expected;
   for (const Value &v : b.values) expected[v.name] = &v;
@@ -187,7 +186,8 @@ std::string first_difference(const Graph &a, const Graph &b) {
     auto it = expected.find(v.name);
     if (it == expected.end()) return "unexpected value '" + v.name + "'";
     const Value &e = *it->second;
-    if (v.shape_known != e.shape_known || (v.shape_known && (v.dtype != e.dtype || v.shape != e.shape))) {
+    if (v.shape_known != e.shape_known ||
+        (v.shape_known && (v.dtype != e.dtype || v.shape != e.shape))) {
       return "value '" + v.name + "' has another type";
     }
     if (bool(v.constant) != bool(e.constant)) return "value '" + v.name + "' constness differs";
@@ -223,9 +223,10 @@ std::string graph_str(const Graph &g) {
                                               const Graph &actual, const Graph &expected) {
   std::string diff = first_difference(actual, expected);
   if (diff.empty()) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure()
-         << "graphs differ: " << actual_text << " vs " << expected_text << ": " << diff
-         << "\n  actual:\n" << graph_str(actual) << "  expected:\n" << graph_str(expected);
+  return ::testing::AssertionFailure() << "graphs differ: " << actual_text << " vs "
+                                       << expected_text << ": " << diff << "\n  actual:\n"
+                                       << graph_str(actual) << "  expected:\n"
+                                       << graph_str(expected);
 }
 
 }  // namespace autotune::test

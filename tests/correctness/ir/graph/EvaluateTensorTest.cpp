@@ -29,8 +29,10 @@ std::vector<double> doubles_of(const ConstantPtr &c) {
 TEST(EvaluateTensorTest, IntegerDivisionAndModuloFloor) {
   Tensor a = te::placeholder({4}, ir::Int(64), "a");
   Tensor b = te::placeholder({4}, ir::Int(64), "b");
-  Tensor q = te::compute({4}, [&](Var i) { return a(i) / b(i); }, "q");
-  Tensor r = te::compute({4}, [&](Var i) { return a(i) % b(i); }, "r");
+  Tensor q = te::compute(
+      {4}, [&](Var i) { return a(i) / b(i); }, "q");
+  Tensor r = te::compute(
+      {4}, [&](Var i) { return a(i) % b(i); }, "r");
   std::map<const te::TensorNode *, ConstantPtr> bound = {
       {a.get(), TensorData::from_int64s({4}, {7, -7, 7, -7})},
       {b.get(), TensorData::from_int64s({4}, {2, 2, -2, -2})}};
@@ -41,15 +43,17 @@ TEST(EvaluateTensorTest, IntegerDivisionAndModuloFloor) {
 TEST(EvaluateTensorTest, ChainedStagesReductionAndCasts) {
   // shape = [2, 3, 4]: prod over the vector, and float math on the cast values.
   Tensor s = te::placeholder({3}, ir::Int(64), "s");
-  Tensor doubled = te::compute({3}, [&](Var i) { return s(i) * Expr(int64_t{2}); }, "doubled");
+  Tensor doubled = te::compute(
+      {3}, [&](Var i) { return s(i) * Expr(int64_t{2}); }, "doubled");
   ir::IterVar k = te::reduce_axis(3, "k");
-  Tensor prod = te::compute({}, [&](const std::vector<Var> &) {
-    return te::reduce_prod(doubled(k), {k});
-  }, "prod");
-  Tensor halves = te::compute({3}, [&](Var i) {
-    return ir::floor(ir::cast(ir::Float(32), s(i)) * Expr(0.5f) + Expr(0.25f));
-  }, "halves");
-  Tensor back = te::compute({3}, [&](Var i) { return ir::cast(ir::Int(32), halves(i)); }, "back");
+  Tensor prod = te::compute(
+      {}, [&](const std::vector<Var> &) { return te::reduce_prod(doubled(k), {k}); }, "prod");
+  Tensor halves = te::compute(
+      {3},
+      [&](Var i) { return ir::floor(ir::cast(ir::Float(32), s(i)) * Expr(0.5f) + Expr(0.25f)); },
+      "halves");
+  Tensor back = te::compute(
+      {3}, [&](Var i) { return ir::cast(ir::Int(32), halves(i)); }, "back");
   std::map<const te::TensorNode *, ConstantPtr> bound = {
       {s.get(), TensorData::from_int64s({3}, {2, 3, 4})}};
   ConstantPtr p = evaluate_tensor(prod, bound);
@@ -65,11 +69,13 @@ TEST(EvaluateTensorTest, ChainedStagesReductionAndCasts) {
 
 TEST(EvaluateTensorTest, ComparisonsGiveBoolAndSelectEvaluatesOneBranch) {
   Tensor a = te::placeholder({3}, ir::Int(64), "a");
-  Tensor neg = te::compute({3}, [&](Var i) { return a(i) < Expr(int64_t{0}); }, "neg");
+  Tensor neg = te::compute(
+      {3}, [&](Var i) { return a(i) < Expr(int64_t{0}); }, "neg");
   // a(i) + 3 would read out of bounds for the non-negative entries: only the taken branch runs.
-  Tensor wrapped = te::compute({3}, [&](Var i) {
-    return ir::select(a(i) < Expr(int64_t{0}), a(a(i) + Expr(int64_t{3})), a(i));
-  }, "wrapped");
+  Tensor wrapped = te::compute(
+      {3},
+      [&](Var i) { return ir::select(a(i) < Expr(int64_t{0}), a(a(i) + Expr(int64_t{3})), a(i)); },
+      "wrapped");
   std::map<const te::TensorNode *, ConstantPtr> bound = {
       {a.get(), TensorData::from_int64s({3}, {-1, 0, 2})}};
   ConstantPtr b = evaluate_tensor(neg, bound);
@@ -80,14 +86,15 @@ TEST(EvaluateTensorTest, ComparisonsGiveBoolAndSelectEvaluatesOneBranch) {
 }
 
 TEST(EvaluateTensorTest, EmbeddedConstantsNeedNoBinding) {
-  Tensor c = ops::constant_tensor({2, 2}, {Expr(int64_t{5}), Expr(int64_t{6}), Expr(int64_t{7}),
-                                           Expr(int64_t{8})}, "c");
+  Tensor c = ops::constant_tensor(
+      {2, 2}, {Expr(int64_t{5}), Expr(int64_t{6}), Expr(int64_t{7}), Expr(int64_t{8})}, "c");
   EXPECT_EQ(ints_of(evaluate_tensor(c, {})), std::vector<int64_t>({5, 6, 7, 8}));
 }
 
 TEST(EvaluateTensorTest, UnevaluableTensorsGiveNull) {
   Tensor x = te::placeholder({4}, ir::Float(32), "x");
-  Tensor y = te::compute({4}, [&](Var i) { return x(i) + Expr(1.0f); }, "y");
+  Tensor y = te::compute(
+      {4}, [&](Var i) { return x(i) + Expr(1.0f); }, "y");
   EXPECT_EQ(evaluate_tensor(y, {}), nullptr);  // x is not bound
   std::map<const te::TensorNode *, ConstantPtr> bound = {
       {x.get(), TensorData::from_floats({4}, {1, 2, 3, 4})}};
@@ -95,9 +102,11 @@ TEST(EvaluateTensorTest, UnevaluableTensorsGiveNull) {
   EXPECT_EQ(evaluate_tensor(y, bound, /*max_steps=*/5), nullptr);  // over the budget
 
   Tensor a = te::placeholder({2}, ir::Int(64), "a");
-  Tensor div = te::compute({2}, [&](Var i) { return Expr(int64_t{1}) / a(i); }, "div");
+  Tensor div = te::compute(
+      {2}, [&](Var i) { return Expr(int64_t{1}) / a(i); }, "div");
   EXPECT_EQ(evaluate_tensor(div, {{a.get(), TensorData::from_int64s({2}, {1, 0})}}), nullptr);
-  Tensor oob = te::compute({2}, [&](Var i) { return a(i + Expr(int64_t{1})); }, "oob");
+  Tensor oob = te::compute(
+      {2}, [&](Var i) { return a(i + Expr(int64_t{1})); }, "oob");
   EXPECT_EQ(evaluate_tensor(oob, {{a.get(), TensorData::from_int64s({2}, {1, 0})}}), nullptr);
 }
 

@@ -37,12 +37,14 @@ class NaiveEvaluator {
     const std::string &op = node.op_type;
     if (op == "Gather") {
       std::vector<int64_t> out;
-      for (int64_t i = 0; i < in[1]->size(); ++i) out.push_back(in[0]->as_int64(in[1]->as_int64(i)));
+      for (int64_t i = 0; i < in[1]->size(); ++i)
+        out.push_back(in[0]->as_int64(in[1]->as_int64(i)));
       return TensorData::from_int64s(in[1]->shape, out);
     }
     if (op == "Unsqueeze") {
       std::vector<int64_t> shape = in[0]->shape;
-      for (int64_t i = 0; i < in[1]->size(); ++i) shape.insert(shape.begin() + in[1]->as_int64(i), 1);
+      for (int64_t i = 0; i < in[1]->size(); ++i)
+        shape.insert(shape.begin() + in[1]->as_int64(i), 1);
       auto t = TensorData::make(in[0]->dtype, shape);
       t->bytes = in[0]->bytes;
       return t;
@@ -218,7 +220,8 @@ TEST(FoldConstantsTest, LargeWeightIsLeftToTheExecutor) {
   ASSERT_EQ(out.nodes.size(), 1u);
   const graph::Value &wt = out.value(*out.find_value("wt"));
   ASSERT_TRUE(wt.constant);
-  EXPECT_EQ(wt.constant->as_double(1 * 64 + 2), in.value(*in.find_value("w")).constant->as_double(2 * 64 + 1));
+  EXPECT_EQ(wt.constant->as_double(1 * 64 + 2),
+            in.value(*in.find_value("w")).constant->as_double(2 * 64 + 1));
 }
 
 TEST(FoldConstantsTest, RandomOpsAreNotFolded) {

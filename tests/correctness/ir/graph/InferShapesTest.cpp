@@ -25,9 +25,9 @@ TEST(InferShapesTest, ElementwiseBroadcastAndConv) {
   b.add_input("x", {1, 3, 8, 8});
   b.add_constant("w", TensorData::from_floats({4, 3, 3, 3}, std::vector<float>(4 * 27, 0.1f)));
   b.add_constant("bias", TensorData::from_floats({4, 1, 1}, {1, 2, 3, 4}));
-  b.add_node("Conv", {"x", "w", ""}, {"c"},
-             attrs({{"pads", std::vector<int64_t>{1, 1, 1, 1}},
-                    {"strides", std::vector<int64_t>{2, 2}}}));
+  b.add_node(
+      "Conv", {"x", "w", ""}, {"c"},
+      attrs({{"pads", std::vector<int64_t>{1, 1, 1, 1}}, {"strides", std::vector<int64_t>{2, 2}}}));
   b.add_node("Add", {"c", "bias"}, {"a"});
   b.add_node("Relu", {"a"}, {"y"});
   b.add_outputs({"y"});

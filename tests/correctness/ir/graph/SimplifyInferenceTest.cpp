@@ -147,8 +147,8 @@ TEST(SimplifyInferenceTest, FoldsBatchNormIntoConv) {
   HostTensor weight = ref::random_tensor({k, c, 3, 3}, 2);
   HostTensor bias = ref::random_tensor({k}, 3);
   BatchNormParams bn(k, 4);
-  graph::Attributes conv_attrs = attrs({{"pads", std::vector<int64_t>{1, 1, 1, 1}},
-                                        {"strides", std::vector<int64_t>{2, 1}}});
+  graph::Attributes conv_attrs =
+      attrs({{"pads", std::vector<int64_t>{1, 1, 1, 1}}, {"strides", std::vector<int64_t>{2, 1}}});
 
   GraphBuilder b;
   b.add_input("x", {n, c, h, w});
@@ -179,10 +179,9 @@ TEST(SimplifyInferenceTest, FoldsBatchNormIntoConv) {
   EXPECT_GRAPH_EQ(out, e.build());
 
   // Numerics: naive conv + batch norm against the naive folded conv.
-  HostTensor expected = ref::batch_norm(add_channel_bias(ref::conv2d_nchw(x, weight, {2, 1}, {1, 1, 1, 1},
-                                                               {1, 1}, 1),
-                                              bias),
-                             bn.gamma, bn.beta, bn.mean, bn.var, eps);
+  HostTensor expected = ref::batch_norm(
+      add_channel_bias(ref::conv2d_nchw(x, weight, {2, 1}, {1, 1, 1, 1}, {1, 1}, 1), bias),
+      bn.gamma, bn.beta, bn.mean, bn.var, eps);
   HostTensor actual = add_channel_bias(
       ref::conv2d_nchw(x, to_host(constant_of(out, "y_weight")), {2, 1}, {1, 1, 1, 1}, {1, 1}, 1),
       to_host(constant_of(out, "y_bias")));
@@ -218,8 +217,9 @@ TEST(SimplifyInferenceTest, FoldsBatchNormIntoDepthwiseConvWithoutBias) {
   // The BN parameters, the old weight and t are gone.
   EXPECT_EQ(out.values.size(), 5u) << graph_str(out);  // x, y_weight, y_bias, y, r
 
-  HostTensor expected = ref::batch_norm(ref::conv2d_nchw(x, weight, {1, 1}, {0, 0, 0, 0}, {1, 1}, c),
-                                        bn.gamma, bn.beta, bn.mean, bn.var, eps);
+  HostTensor expected =
+      ref::batch_norm(ref::conv2d_nchw(x, weight, {1, 1}, {0, 0, 0, 0}, {1, 1}, c), bn.gamma,
+                      bn.beta, bn.mean, bn.var, eps);
   HostTensor actual = add_channel_bias(
       ref::conv2d_nchw(x, to_host(constant_of(out, "y_weight")), {1, 1}, {0, 0, 0, 0}, {1, 1}, c),
       to_host(constant_of(out, "y_bias")));
@@ -351,7 +351,8 @@ Graph conv_plus_constant(const ConstantPtr &bias, bool bias_first = false) {
   b.add_constant("c", bias);
   b.add_node("Conv", {"x", "W", "B"}, {"t"});
   b.set_type("t", {1, 2, 4, 4});
-  b.add_node("Add", bias_first ? std::vector<std::string>{"c", "t"} : std::vector<std::string>{"t", "c"},
+  b.add_node("Add",
+             bias_first ? std::vector<std::string>{"c", "t"} : std::vector<std::string>{"t", "c"},
              {"y"});
   b.set_type("y", {1, 2, 4, 4});
   b.add_outputs({"y"});
@@ -475,13 +476,13 @@ TEST(SimplifyInferenceTest, FoldsBiasAddIntoGemmC) {
 
   // Numerics: a * B^T + 0.5 * C + c against a * B^T + C'.
   HostTensor a = ref::random_tensor({2, 3}, 74);
-  HostTensor expected = ref::broadcast_binary(
-      ref::broadcast_binary(ref::dense(a, weight, nullptr), c_old,
-                            [](float y, float c) { return y + 0.5f * c; }),
-      c_add, [](float y, float c) { return y + c; });
-  HostTensor actual = ref::broadcast_binary(ref::dense(a, weight, nullptr),
-                                            to_host(constant_of(out, "y_bias")),
-                                            [](float y, float c) { return y + c; });
+  HostTensor expected =
+      ref::broadcast_binary(ref::broadcast_binary(ref::dense(a, weight, nullptr), c_old,
+                                                  [](float y, float c) { return y + 0.5f * c; }),
+                            c_add, [](float y, float c) { return y + c; });
+  HostTensor actual =
+      ref::broadcast_binary(ref::dense(a, weight, nullptr), to_host(constant_of(out, "y_bias")),
+                            [](float y, float c) { return y + c; });
   EXPECT_TRUE(all_close(actual.data, expected.data, 1e-5f, 1e-5f));
 }
 
@@ -512,8 +513,9 @@ TEST(SimplifyInferenceTest, ResultPassesShapeInference) {
   b.add_constant("G", to_constant(ref::random_tensor({5, 16}, 83)));
   b.add_constant("g", TensorData::from_floats({5}, {1, 2, 3, 4, 5}));
   b.add_constant("shape", TensorData::from_int64s({2}, {4, 16}));
-  b.add_node("Conv", {"x", "W"}, {"t"}, attrs({{"pads", std::vector<int64_t>{1, 1, 1, 1}},
-                                                {"strides", std::vector<int64_t>{2, 2}}}));
+  b.add_node(
+      "Conv", {"x", "W"}, {"t"},
+      attrs({{"pads", std::vector<int64_t>{1, 1, 1, 1}}, {"strides", std::vector<int64_t>{2, 2}}}));
   b.add_node("BatchNormalization", bn1.inputs("t", "bn1_"), {"u"});
   b.add_node("Add", {"u", "c"}, {"v"});
   b.add_node("Dropout", {"v"}, {"d"});
