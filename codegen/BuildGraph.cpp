@@ -3,6 +3,7 @@
 #include "codegen/BuildGraph.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <set>
@@ -31,6 +32,23 @@ void CompiledModel::run(const std::vector<const void *> &inputs,
     const void *src = c.from_input >= 0 ? inputs.at(c.from_input) : c.constant.data();
     std::memcpy(outputs.at(c.output), src, outputs_[c.output].bytes());
   }
+}
+
+std::string CompiledModel::profile_report() const {
+  const auto &ms = executor_->call_ms();
+  std::vector<size_t> order(ms.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ms[a] > ms[b]; });
+  std::string out;
+  double total = 0;
+  for (double t : ms) total += t;
+  char line[256];
+  for (size_t i : order) {
+    std::snprintf(line, sizeof line, "%8.3f ms %5.1f%%  %-6s %s\n", ms[i], 100 * ms[i] / total,
+                  executor_->calls()[i].name.c_str(), call_nodes_[i].c_str());
+    out += line;
+  }
+  return out;
 }
 
 namespace {
@@ -142,6 +160,7 @@ std::unique_ptr<CompiledModel> build_model(const Graph &g, const BuildOptions &o
     }
     runtime::KernelCall call;
     call.name = it->second;
+    model->call_nodes_.push_back(node.name + " [" + node.attrs.get_string("anchor", "") + "]");
     calls.push_back(call);
     call_values.push_back(arg_values);
   }

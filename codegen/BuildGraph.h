@@ -40,6 +40,8 @@ class CompiledModel {
   int64_t constant_bytes() const { return executor_->constant_bytes(); }
   size_t num_kernel_calls() const { return executor_->num_kernels(); }
   size_t num_distinct_kernels() const { return distinct_kernels_; }
+  /// With AUTOTUNE_PROFILE=1: one line per kernel call (name, fused node, total ms), slowest first.
+  std::string profile_report() const;
 
  private:
   friend std::unique_ptr<CompiledModel> build_model(const graph::Graph &, const BuildOptions &);
@@ -55,6 +57,7 @@ class CompiledModel {
   };
   std::vector<OutputCopy> copies_;
   size_t distinct_kernels_ = 0;
+  std::vector<std::string> call_nodes_;  ///< fused node name of each call
 };
 
 /// Compiles `g`, whose nodes must all be autotune.fused (see graph::fuse_operators).

@@ -145,6 +145,9 @@ int bench_command(const std::string &model_path, int threads, int repeat) {
               model_path.c_str(), threads, repeat, compile_s, model->num_kernel_calls(),
               model->num_distinct_kernels(), model->arena_bytes() / 1048576.0);
   std::printf("median_ms=%.3f min_ms=%.3f max_ms=%.3f\n", ms[ms.size() / 2], ms.front(), ms.back());
+  if (const char *p = std::getenv("AUTOTUNE_PROFILE"); p && std::atoi(p)) {
+    std::printf("%s", model->profile_report().c_str());
+  }
   return 0;
 }
 

@@ -1,6 +1,8 @@
 // The executor: resolves each slot to a pointer once per run and calls the kernels in order.
 #include "codegen/runtime/GraphExecutor.h"
 
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 #include "codegen/runtime/ThreadPool.h"
@@ -30,6 +32,7 @@ GraphExecutor::GraphExecutor(std::vector<BufferSlot> slots, std::vector<KernelCa
       table_[i] = static_cast<uint8_t *>(arena_) + s.arena_offset;
     }
   }
+  if (const char *p = std::getenv("AUTOTUNE_PROFILE")) profile_ = std::atoi(p) != 0;
   call_args_.resize(calls_.size());
   for (size_t c = 0; c < calls_.size(); ++c) call_args_[c].resize(calls_[c].args.size());
 }
@@ -61,7 +64,12 @@ void GraphExecutor::run(const std::vector<const void *> &inputs,
   for (size_t c = 0; c < calls_.size(); ++c) {
     std::vector<void *> &args = call_args_[c];
     for (size_t a = 0; a < args.size(); ++a) args[a] = table_[calls_[c].args[a]];
+    auto start = profile_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     int32_t rc = calls_[c].fn(args.data());
+    if (profile_) {
+      call_ms_.resize(calls_.size(), 0.0);
+      call_ms_[c] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    }
     internal_check(rc == 0) << "kernel '" << calls_[c].name << "' returned " << rc;
   }
 }

@@ -42,6 +42,11 @@ class GraphExecutor {
   void run(const std::vector<const void *> &inputs, const std::vector<void *> &outputs);
 
   int64_t arena_bytes() const { return arena_bytes_; }
+  /// Turns per-kernel timing on (AUTOTUNE_PROFILE=1 does it at construction).
+  void set_profiling(bool on) { profile_ = on; }
+  /// Milliseconds spent in each call since construction, when profiling (else empty).
+  const std::vector<double> &call_ms() const { return call_ms_; }
+  const std::vector<KernelCall> &calls() const { return calls_; }
   int64_t constant_bytes() const;
   size_t num_kernels() const { return calls_.size(); }
 
@@ -54,6 +59,8 @@ class GraphExecutor {
   int num_inputs_, num_outputs_;
   std::vector<void *> table_;
   std::vector<std::vector<void *>> call_args_;
+  bool profile_ = false;
+  std::vector<double> call_ms_;
 };
 
 }  // namespace autotune::runtime

@@ -66,8 +66,9 @@ std::vector<TuningRecord> make_batch(int64_t batch) {
 }
 
 // The child: resumes from what the database holds (like rerunning the same
-// tuning command), then commits batches forever, acknowledging each one on
-// `ack_fd` after add_records returned.
+// tuning command), then commits batches forever. On `ack_fd` it announces
+// -(b+1) before add_records of batch b and b after add_records returned (the
+// batch is committed).
 [[noreturn]] void run_writer(const std::string &path, int ack_fd) {
   try {
     auto db = SqliteDatabase::open(path);
@@ -76,9 +77,12 @@ std::vector<TuningRecord> make_batch(int64_t batch) {
     std::set<int64_t> done = db->measured_indices(kKey, kTarget);
     int64_t batch = done.empty() ? 0 : *done.rbegin() / kBatchSize + 1;
     for (;; ++batch) {
+      int32_t begin = -static_cast<int32_t>(batch) - 1,
+              end = static_cast<int32_t>(batch);
+      if (write(ack_fd, &begin, sizeof(begin)) != sizeof(begin))
+        _exit(3);
       db->add_records(make_batch(batch));
-      int32_t ack = static_cast<int32_t>(batch);
-      if (write(ack_fd, &ack, sizeof(ack)) != sizeof(ack))
+      if (write(ack_fd, &end, sizeof(end)) != sizeof(end))
         _exit(3);
     }
   } catch (...) {
@@ -86,9 +90,10 @@ std::vector<TuningRecord> make_batch(int64_t batch) {
   }
 }
 
-/// Forks a writer, waits for `acks` committed batches, kills it with SIGKILL.
-/// Returns the last acknowledged batch number.
-int32_t write_and_kill(const std::string &path, int acks) {
+/// Forks a writer, waits for `acks` committed batches and the start of the next
+/// one, then `delay_us` later (somewhere inside that batch's transaction) kills
+/// it with SIGKILL. Returns the last acknowledged batch number.
+int32_t write_and_kill(const std::string &path, int acks, int delay_us) {
   int fds[2];
   EXPECT_EQ(pipe(fds), 0);
   pid_t pid = fork();
@@ -98,14 +103,21 @@ int32_t write_and_kill(const std::string &path, int acks) {
   }
   close(fds[1]);
   int32_t last = -1;
-  for (int i = 0; i < acks; ++i) {
-    int32_t ack = 0;
-    EXPECT_EQ(read(fds[0], &ack, sizeof(ack)),
-              static_cast<ssize_t>(sizeof(ack)))
-        << "the writer died on its own";
-    last = ack;
+  for (int committed = 0; committed <= acks;) {
+    int32_t msg = 0;
+    if (read(fds[0], &msg, sizeof(msg)) != static_cast<ssize_t>(sizeof(msg))) {
+      ADD_FAILURE() << "the writer died on its own";
+      break;
+    }
+    if (msg >= 0) {
+      last = msg;
+      ++committed;
+    } else if (committed == acks) {
+      break; // batch -msg-1 has begun
+    }
   }
-  kill(pid, SIGKILL); // very likely in the middle of the next transaction
+  usleep(static_cast<useconds_t>(delay_us));
+  kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
@@ -141,12 +153,12 @@ TEST(DatabaseCrashSafety, KillNineMidBatchLosesAndDuplicatesNothing) {
   TempDir dir;
   std::string path = dir.file("tuning.db");
   int64_t batches = 0;
-  for (int round = 0; round < 4; ++round) {
-    int32_t last = write_and_kill(path, 10 + 7 * round);
+  for (int round = 0; round < 5; ++round) {
+    int32_t last = write_and_kill(path, 10 + 7 * round, 150 * round);
     EXPECT_GE(last, batches)
         << "the resumed writer did not continue where it stopped";
     int64_t now = check_after_kill(path, last);
-    EXPECT_GT(now, batches);
+    EXPECT_GT(now, batches); printf("round %d last %d batches %ld wal %ld\n", round, last, (long)now, (long)fs::file_size(path + "-wal"));
     batches = now;
   }
 }
