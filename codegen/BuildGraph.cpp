@@ -110,8 +110,6 @@ class ArenaPlanner {
   int64_t end_ = 0;
 };
 
-std::vector<uint8_t> constant_bytes(const graph::TensorData &t) { return t.bytes; }
-
 }  // namespace
 
 std::unique_ptr<CompiledModel> build_model(const Graph &g, const BuildOptions &opt) {
@@ -173,7 +171,7 @@ std::unique_ptr<CompiledModel> build_model(const Graph &g, const BuildOptions &o
   // 3. Plan buffers: constants, inputs and outputs have their own; the rest share the arena.
   std::vector<int> slot_of(g.values.size(), -1);
   std::vector<BufferSlot> slots;
-  std::vector<std::vector<uint8_t>> constants;
+  std::vector<runtime::GraphExecutor::Constant> constants;
   std::map<ValueId, int> input_index, output_index;
   for (size_t i = 0; i < g.inputs.size(); ++i) input_index[g.inputs[i]] = static_cast<int>(i);
   for (size_t i = 0; i < g.outputs.size(); ++i) output_index[g.outputs[i]] = static_cast<int>(i);
@@ -198,7 +196,9 @@ std::unique_ptr<CompiledModel> build_model(const Graph &g, const BuildOptions &o
     } else if (g.value(v).constant) {
       s.kind = BufferSlot::Kind::Constant;
       s.index = static_cast<int>(constants.size());
-      constants.push_back(constant_bytes(*g.value(v).constant));
+      // The executor shares the graph's constant data instead of copying it.
+      const graph::ConstantPtr &c = g.value(v).constant;
+      constants.push_back({c->bytes.data(), c});
     } else {
       s.kind = BufferSlot::Kind::Arena;
       s.arena_offset = arena.allocate(s.bytes);

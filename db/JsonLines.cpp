@@ -1,5 +1,4 @@
-// Conversion between tuning-log lines and database rows, on top of
-// nlohmann/json.
+// Conversion between tuning-log lines and database rows, on top of nlohmann/json.
 #include "db/JsonLines.h"
 
 #include <cmath>
@@ -12,62 +11,50 @@ namespace autotune::db {
 
 namespace {
 
-using json =
-    nlohmann::ordered_json; // keeps "kind" first, fields in a readable order
+using json = nlohmann::ordered_json;  // keeps "kind" first, fields in a readable order
 
 json number_to_json(double v) {
-  if (std::isfinite(v))
-    return v;
-  if (std::isnan(v))
-    return "nan";
+  if (std::isfinite(v)) return v;
+  if (std::isnan(v)) return "nan";
   return v > 0 ? "inf" : "-inf";
 }
 
-/// Reads the fields of one object and reports the first problem with the line
-/// number.
+/// Reads the fields of one object and reports the first problem with the line number.
 class FieldReader {
-public:
-  FieldReader(const json &obj, size_t line_number)
-      : obj_(obj), line_number_(line_number) {}
+ public:
+  FieldReader(const json &obj, size_t line_number) : obj_(obj), line_number_(line_number) {}
 
   const json &field(const char *name) const {
     auto it = obj_.find(name);
-    user_check(it != obj_.end()) << "tuning log line " << line_number_
-                                 << ": missing field '" << name << "'";
+    user_check(it != obj_.end()) << "tuning log line " << line_number_ << ": missing field '"
+                                 << name << "'";
     return *it;
   }
 
   std::string string(const char *name) const {
     const json &v = field(name);
-    user_check(v.is_string())
-        << "tuning log line " << line_number_ << ": field '" << name
-        << "' must be a string, got " << v.dump();
+    user_check(v.is_string()) << "tuning log line " << line_number_ << ": field '" << name
+                              << "' must be a string, got " << v.dump();
     return v.get<std::string>();
   }
 
   int64_t integer(const char *name) const {
     const json &v = field(name);
-    user_check(v.is_number_integer())
-        << "tuning log line " << line_number_ << ": field '" << name
-        << "' must be an integer, got " << v.dump();
+    user_check(v.is_number_integer()) << "tuning log line " << line_number_ << ": field '" << name
+                                      << "' must be an integer, got " << v.dump();
     return v.get<int64_t>();
   }
 
   double number(const json &v, const char *name) const {
-    if (v.is_number())
-      return v.get<double>();
+    if (v.is_number()) return v.get<double>();
     if (v.is_string()) {
       const std::string &s = v.get_ref<const std::string &>();
-      if (s == "inf")
-        return std::numeric_limits<double>::infinity();
-      if (s == "-inf")
-        return -std::numeric_limits<double>::infinity();
-      if (s == "nan")
-        return std::numeric_limits<double>::quiet_NaN();
+      if (s == "inf") return std::numeric_limits<double>::infinity();
+      if (s == "-inf") return -std::numeric_limits<double>::infinity();
+      if (s == "nan") return std::numeric_limits<double>::quiet_NaN();
     }
     user_error << "tuning log line " << line_number_ << ": field '" << name
-               << "' must be a number (or \"inf\", \"-inf\", \"nan\"), got "
-               << v.dump();
+               << "' must be a number (or \"inf\", \"-inf\", \"nan\"), got " << v.dump();
     return 0.0;
   }
 
@@ -75,34 +62,30 @@ public:
 
   std::vector<double> numbers(const char *name) const {
     const json &v = field(name);
-    user_check(v.is_array())
-        << "tuning log line " << line_number_ << ": field '" << name
-        << "' must be an array of numbers, got " << v.dump();
+    user_check(v.is_array()) << "tuning log line " << line_number_ << ": field '" << name
+                             << "' must be an array of numbers, got " << v.dump();
     std::vector<double> out;
-    for (const json &e : v)
-      out.push_back(number(e, name));
+    for (const json &e : v) out.push_back(number(e, name));
     return out;
   }
 
   MeasureStatus status(const char *name) const {
     std::string s = string(name);
     std::optional<MeasureStatus> st = measure_status_from_string(s);
-    user_check(st.has_value())
-        << "tuning log line " << line_number_ << ": unknown status '" << s
-        << "' (expected ok, invalid_config, compile_host, compile_device, "
-           "runtime_device, wrong_answer, build_timeout, run_timeout "
-           "or unknown)";
+    user_check(st.has_value()) << "tuning log line " << line_number_ << ": unknown status '" << s
+                               << "' (expected ok, invalid_config, compile_host, compile_device, "
+                                  "runtime_device, wrong_answer, build_timeout, run_timeout "
+                                  "or unknown)";
     return *st;
   }
 
-private:
+ private:
   const json &obj_;
   size_t line_number_;
 };
 
 json to_json(const Target &t) {
-  return json{
-      {"kind", "target"}, {"target", t.target_string}, {"device", t.device}};
+  return json{{"kind", "target"}, {"target", t.target_string}, {"device", t.device}};
 }
 
 json to_json(const Workload &w) {
@@ -114,8 +97,7 @@ json to_json(const Workload &w) {
 
 json costs_json(const std::vector<double> &costs_s) {
   json costs = json::array();
-  for (double c : costs_s)
-    costs.push_back(number_to_json(c));
+  for (double c : costs_s) costs.push_back(number_to_json(c));
   return costs;
 }
 
@@ -134,32 +116,27 @@ json to_json(const TuningRecord &r) {
               {"version", r.version}};
 }
 
-} // namespace
+}  // namespace
 
 std::string to_json_line(const LogEntry &entry) {
-  // Invalid UTF-8 in an error message must not make the export fail: replace
-  // it.
+  // Invalid UTF-8 in an error message must not make the export fail: replace it.
   return std::visit([](const auto &e) { return to_json(e); }, entry)
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 LogEntry parse_json_line(const std::string &line, size_t line_number) {
   json obj = json::parse(line, nullptr, /*allow_exceptions=*/false);
-  user_check(!obj.is_discarded())
-      << "tuning log line " << line_number << " is not valid JSON";
-  user_check(obj.is_object()) << "tuning log line " << line_number
-                              << " must be a JSON object, got " << obj.dump();
+  user_check(!obj.is_discarded()) << "tuning log line " << line_number << " is not valid JSON";
+  user_check(obj.is_object()) << "tuning log line " << line_number << " must be a JSON object, got "
+                              << obj.dump();
   FieldReader f(obj, line_number);
   std::string kind = f.string("kind");
-  if (kind == "target")
-    return Target{f.string("target"), f.string("device")};
+  if (kind == "target") return Target{f.string("target"), f.string("device")};
   if (kind == "workload") {
-    return Workload{f.string("key"), f.string("op_kind"),
-                    f.string("description")};
+    return Workload{f.string("key"), f.string("op_kind"), f.string("description")};
   }
-  user_check(kind == "record")
-      << "tuning log line " << line_number << ": unknown kind '" << kind
-      << "' (expected target, workload or record)";
+  user_check(kind == "record") << "tuning log line " << line_number << ": unknown kind '" << kind
+                               << "' (expected target, workload or record)";
   TuningRecord r;
   r.workload_key = f.string("workload");
   r.target = f.string("target");
@@ -175,12 +152,9 @@ LogEntry parse_json_line(const std::string &line, size_t line_number) {
   return r;
 }
 
-std::string costs_to_json(const std::vector<double> &costs_s) {
-  return costs_json(costs_s).dump();
-}
+std::string costs_to_json(const std::vector<double> &costs_s) { return costs_json(costs_s).dump(); }
 
-std::vector<double> costs_from_json(const std::string &text,
-                                    const std::string &context) {
+std::vector<double> costs_from_json(const std::string &text, const std::string &context) {
   json v = json::parse(text, nullptr, /*allow_exceptions=*/false);
   std::vector<double> out;
   bool ok = v.is_array();
@@ -203,4 +177,4 @@ std::vector<double> costs_from_json(const std::string &text,
   return out;
 }
 
-} // namespace autotune::db
+}  // namespace autotune::db

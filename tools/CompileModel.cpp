@@ -17,6 +17,7 @@ std::unique_ptr<codegen::CompiledModel> compile_onnx_model(const std::string &mo
   graph::GraphOptions gopt;
   gopt.blocked_layout = opt.blocked_layout;
   graph::Graph optimized = graph::optimize_graph(g, codegen::evaluate_node, gopt);
+  g = graph::Graph();  // drop the imported weights before building
   return codegen::build_model(optimized);
 }
 

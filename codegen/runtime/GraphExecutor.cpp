@@ -11,23 +11,22 @@
 namespace autotune::runtime {
 
 GraphExecutor::GraphExecutor(std::vector<BufferSlot> slots, std::vector<KernelCall> calls,
-                             std::vector<std::vector<uint8_t>> constants, int64_t arena_bytes,
+                             std::vector<Constant> constants, int64_t arena_bytes,
                              int num_inputs, int num_outputs)
     : slots_(std::move(slots)),
       calls_(std::move(calls)),
+      constants_(std::move(constants)),
       arena_bytes_(arena_bytes),
       num_inputs_(num_inputs),
       num_outputs_(num_outputs) {
-  for (const auto &c : constants) {
-    void *p = autotune_alloc(static_cast<int64_t>(c.size()) + 64);
-    if (!c.empty()) std::memcpy(p, c.data(), c.size());
-    constant_ptrs_.push_back(p);
+  for (const Constant &c : constants_) {
+    internal_check(reinterpret_cast<uintptr_t>(c.data) % 16 == 0) << "misaligned constant";
   }
   arena_ = autotune_alloc(arena_bytes_ + 64);
   table_.resize(slots_.size(), nullptr);
   for (size_t i = 0; i < slots_.size(); ++i) {
     const BufferSlot &s = slots_[i];
-    if (s.kind == BufferSlot::Kind::Constant) table_[i] = constant_ptrs_.at(s.index);
+    if (s.kind == BufferSlot::Kind::Constant) table_[i] = const_cast<void *>(constants_.at(s.index).data);
     if (s.kind == BufferSlot::Kind::Arena) {
       table_[i] = static_cast<uint8_t *>(arena_) + s.arena_offset;
     }
@@ -38,7 +37,6 @@ GraphExecutor::GraphExecutor(std::vector<BufferSlot> slots, std::vector<KernelCa
 }
 
 GraphExecutor::~GraphExecutor() {
-  for (void *p : constant_ptrs_) autotune_free(p);
   autotune_free(arena_);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,14 @@ struct KernelCall {
 /// A static execution plan plus the data it owns (constants, arena).
 class GraphExecutor {
  public:
+  /// A constant buffer: its data (16-byte aligned, never written) and whatever keeps it alive.
+  struct Constant {
+    const void *data;
+    std::shared_ptr<const void> owner;
+  };
   GraphExecutor(std::vector<BufferSlot> slots, std::vector<KernelCall> calls,
-                std::vector<std::vector<uint8_t>> constants, int64_t arena_bytes,
-                int num_inputs, int num_outputs);
+                std::vector<Constant> constants, int64_t arena_bytes, int num_inputs,
+                int num_outputs);
   ~GraphExecutor();
   GraphExecutor(const GraphExecutor &) = delete;
   GraphExecutor &operator=(const GraphExecutor &) = delete;
@@ -53,7 +59,7 @@ class GraphExecutor {
  private:
   std::vector<BufferSlot> slots_;
   std::vector<KernelCall> calls_;
-  std::vector<void *> constant_ptrs_;
+  std::vector<Constant> constants_;
   int64_t arena_bytes_;
   void *arena_ = nullptr;
   int num_inputs_, num_outputs_;

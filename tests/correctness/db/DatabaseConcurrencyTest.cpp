@@ -1,6 +1,5 @@
-// Several connections on one file at once: a reader polling best_record while
-// the tuner writes, two writers, several processes creating the same new file,
-// and one object shared by threads.
+// Several connections on one file at once: a reader polling best_record while the tuner writes,
+// two writers, several connections creating the same new file, and one object shared by threads.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -19,21 +18,18 @@ namespace fs = std::filesystem;
 
 /// A fresh directory under the temp dir, removed afterwards.
 class TempDir {
-public:
+ public:
   TempDir() {
-    std::string tmpl =
-        (fs::temp_directory_path() / "autotune_dbconc_XXXXXX").string();
+    std::string tmpl = (fs::temp_directory_path() / "autotune_dbconc_XXXXXX").string();
     path_ = mkdtemp(tmpl.data());
   }
   ~TempDir() {
     std::error_code ec;
     fs::remove_all(path_, ec);
   }
-  std::string file(const std::string &name) const {
-    return (fs::path(path_) / name).string();
-  }
+  std::string file(const std::string &name) const { return (fs::path(path_) / name).string(); }
 
-private:
+ private:
   std::string path_;
 };
 
@@ -61,12 +57,12 @@ std::vector<TuningRecord> make_batch(const std::string &key, int64_t b) {
 
 void add_basics(Database &db, const std::vector<std::string> &keys) {
   db.add_target(Target{kTarget, "local"});
-  for (const std::string &k : keys)
-    db.add_workload(Workload{k, "dense", "{}"});
+  for (const std::string &k : keys) db.add_workload(Workload{k, "dense", "{}"});
 }
 
 /// Runs `body` and turns an exception into a message (threads must not throw).
-template <typename F> std::string capture_error(F body) {
+template <typename F>
+std::string capture_error(F body) {
   try {
     body();
   } catch (const std::exception &e) {
@@ -87,8 +83,7 @@ TEST(DatabaseConcurrency, ReaderPollsBestRecordWhileTunerWrites) {
   std::thread writer([&] {
     writer_error = capture_error([&] {
       auto db = SqliteDatabase::open(path);
-      for (int64_t b = 0; b < kBatches; ++b)
-        db->add_records(make_batch("w", b));
+      for (int64_t b = 0; b < kBatches; ++b) db->add_records(make_batch("w", b));
     });
     done = true;
   });
@@ -115,8 +110,7 @@ TEST(DatabaseConcurrency, ReaderPollsBestRecordWhileTunerWrites) {
   EXPECT_EQ(reader_error, "") << "after " << reads << " reads";
   EXPECT_GT(reads, 10);
   EXPECT_EQ(reader->count_records("w", kTarget), kBatches * kBatchSize);
-  EXPECT_EQ(reader->best_record("w", kTarget)->config_index,
-            kBatches * kBatchSize - 1);
+  EXPECT_EQ(reader->best_record("w", kTarget)->config_index, kBatches * kBatchSize - 1);
 }
 
 TEST(DatabaseConcurrency, TwoWritersWaitForEachOther) {
@@ -131,13 +125,11 @@ TEST(DatabaseConcurrency, TwoWritersWaitForEachOther) {
       errors[w] = capture_error([&] {
         auto db = SqliteDatabase::open(path);
         std::string key = w == 0 ? "a" : "b";
-        for (int64_t b = 0; b < kBatches; ++b)
-          db->add_records(make_batch(key, b));
+        for (int64_t b = 0; b < kBatches; ++b) db->add_records(make_batch(key, b));
       });
     });
   }
-  for (std::thread &t : writers)
-    t.join();
+  for (std::thread &t : writers) t.join();
   EXPECT_EQ(errors[0], "");
   EXPECT_EQ(errors[1], "");
   auto db = SqliteDatabase::open(path, SqliteDatabase::Mode::ReadOnly);
@@ -160,10 +152,8 @@ TEST(DatabaseConcurrency, SimultaneousOpensOfANewFileCreateOneSchema) {
       });
     });
   }
-  for (std::thread &t : openers)
-    t.join();
-  for (const std::string &e : errors)
-    EXPECT_EQ(e, "");
+  for (std::thread &t : openers) t.join();
+  for (const std::string &e : errors) EXPECT_EQ(e, "");
   auto db = SqliteDatabase::open(path);
   EXPECT_EQ(db->schema_version(), kTuningDbSchemaVersion);
   EXPECT_EQ(db->count_records("w", kTarget), 4 * kBatchSize);
@@ -185,12 +175,10 @@ TEST(DatabaseConcurrency, OneObjectSharedByThreads) {
       });
     });
   }
-  for (std::thread &t : threads)
-    t.join();
-  for (const std::string &e : errors)
-    EXPECT_EQ(e, "");
+  for (std::thread &t : threads) t.join();
+  for (const std::string &e : errors) EXPECT_EQ(e, "");
   EXPECT_EQ(db->count_records("w", kTarget), 4 * 20 * kBatchSize);
 }
 
-} // namespace
-} // namespace autotune::db
+}  // namespace
+}  // namespace autotune::db

@@ -1,6 +1,5 @@
-// Forward schema migration: a version-0 file (made by hand here: no
-// records.tuner column, no secondary indexes, no application_id) is upgraded to
-// the current schema in one transaction.
+// Forward schema migration: a version-0 file (made by hand here: no records.tuner column, no
+// secondary indexes, no application_id) is upgraded to the current schema in one transaction.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -18,21 +17,18 @@ namespace fs = std::filesystem;
 
 /// A fresh directory under the temp dir, removed afterwards.
 class TempDir {
-public:
+ public:
   TempDir() {
-    std::string tmpl =
-        (fs::temp_directory_path() / "autotune_dbmig_XXXXXX").string();
+    std::string tmpl = (fs::temp_directory_path() / "autotune_dbmig_XXXXXX").string();
     path_ = mkdtemp(tmpl.data());
   }
   ~TempDir() {
     std::error_code ec;
     fs::remove_all(path_, ec);
   }
-  std::string file(const std::string &name) const {
-    return (fs::path(path_) / name).string();
-  }
+  std::string file(const std::string &name) const { return (fs::path(path_) / name).string(); }
 
-private:
+ private:
   std::string path_;
 };
 
@@ -60,16 +56,14 @@ void raw_exec(const std::string &path, const std::string &sql) {
   sqlite3 *db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   char *err = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK)
-      << err;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
   sqlite3_free(err);
   sqlite3_close(db);
 }
 
 std::string raw_query(const std::string &path, const std::string &sql) {
   sqlite3 *db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
-            SQLITE_OK);
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   sqlite3_stmt *stmt = nullptr;
   std::string out;
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
@@ -83,10 +77,9 @@ std::string raw_query(const std::string &path, const std::string &sql) {
 }
 
 std::string index_names(const std::string &path) {
-  return raw_query(
-      path,
-      "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
-      "WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)");
+  return raw_query(path,
+                   "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
+                   "WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)");
 }
 
 TEST(DatabaseMigration, Version0IsMigratedAndKeepsItsRows) {
@@ -101,13 +94,11 @@ TEST(DatabaseMigration, Version0IsMigratedAndKeepsItsRows) {
     ASSERT_EQ(records.size(), 3u);
     EXPECT_EQ(records[0].config_json, "{\"t\":0}");
     EXPECT_EQ(records[0].version, "0.0.1");
-    EXPECT_EQ(records[0].tuner, "")
-        << "rows from before the tuner column have an empty tuner";
+    EXPECT_EQ(records[0].tuner, "") << "rows from before the tuner column have an empty tuner";
     EXPECT_EQ(records[2].status, MeasureStatus::RunTimeout);
     EXPECT_EQ(records[2].error_msg, "hang");
     EXPECT_EQ(db->best_record("conv-a", "llvm")->config_index, 1);
-    EXPECT_EQ(db->measured_indices("conv-a", "llvm"),
-              (std::set<int64_t>{0, 1, 2}));
+    EXPECT_EQ(db->measured_indices("conv-a", "llvm"), (std::set<int64_t>{0, 1, 2}));
 
     TuningRecord r;
     r.workload_key = "conv-a";
@@ -123,13 +114,11 @@ TEST(DatabaseMigration, Version0IsMigratedAndKeepsItsRows) {
     EXPECT_EQ(db->best_record("conv-a", "llvm")->tuner, "ga");
     EXPECT_EQ(db->integrity_check(), "ok");
   }
-  EXPECT_EQ(
-      raw_query(path, "SELECT value FROM meta WHERE key = 'schema_version'"),
-      "1");
-  EXPECT_EQ(raw_query(path, "PRAGMA application_id"),
-            std::to_string(kTuningDbApplicationId));
-  EXPECT_EQ(raw_query(path, "SELECT count(*) FROM pragma_table_info('records') "
-                            "WHERE name = 'tuner'"),
+  EXPECT_EQ(raw_query(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+  EXPECT_EQ(raw_query(path, "PRAGMA application_id"), std::to_string(kTuningDbApplicationId));
+  EXPECT_EQ(raw_query(path,
+                      "SELECT count(*) FROM pragma_table_info('records') "
+                      "WHERE name = 'tuner'"),
             "1");
   EXPECT_EQ(index_names(path), "records_best,workloads_op_kind");
   EXPECT_EQ(raw_query(path, "PRAGMA journal_mode"), "wal");
@@ -142,21 +131,18 @@ TEST(DatabaseMigration, FailedStepRollsBackTheWholeMigration) {
   TempDir dir;
   std::string path = dir.file("old.db");
   raw_exec(path, kSchemaV0);
-  // A table squatting on the name of the index the step creates last: the step
-  // fails after it has already added the tuner column and the records_best
-  // index.
+  // A table squatting on the name of the index the step creates last: the step fails after
+  // it has already added the tuner column and the records_best index.
   raw_exec(path, "CREATE TABLE workloads_op_kind(x);");
   EXPECT_USER_ERROR(SqliteDatabase::open(path),
                     "tuning database '" + path +
-                        "': cannot migrate the schema from version 0 to 1: "
-                        "there is already a "
+                        "': cannot migrate the schema from version 0 to 1: there is already a "
                         "table named workloads_op_kind");
-  EXPECT_EQ(
-      raw_query(path, "SELECT value FROM meta WHERE key = 'schema_version'"),
-      "0");
+  EXPECT_EQ(raw_query(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "0");
   EXPECT_EQ(raw_query(path, "PRAGMA application_id"), "0");
-  EXPECT_EQ(raw_query(path, "SELECT count(*) FROM pragma_table_info('records') "
-                            "WHERE name = 'tuner'"),
+  EXPECT_EQ(raw_query(path,
+                      "SELECT count(*) FROM pragma_table_info('records') "
+                      "WHERE name = 'tuner'"),
             "0");
   EXPECT_EQ(index_names(path), "");
   EXPECT_EQ(raw_query(path, "SELECT count(*) FROM records"), "3");
@@ -166,5 +152,5 @@ TEST(DatabaseMigration, FailedStepRollsBackTheWholeMigration) {
   EXPECT_EQ(SqliteDatabase::open(path)->schema_version(), 1);
 }
 
-} // namespace
-} // namespace autotune::db
+}  // namespace
+}  // namespace autotune::db

@@ -1,25 +1,21 @@
-// default_database_path: $AUTOTUNE_DB, then $XDG_DATA_HOME, then
-// ~/.local/share.
-#include "db/DatabasePath.h"
-
+// default_database_path: $AUTOTUNE_DB, then $XDG_DATA_HOME, then ~/.local/share.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <optional>
 #include <string>
 
+#include "db/DatabasePath.h"
 #include "tests/common/TestUtil.h"
 
 namespace autotune::db {
 namespace {
 
-/// Sets (or unsets, for std::nullopt) an environment variable for the scope of
-/// the test.
+/// Sets (or unsets, for std::nullopt) an environment variable for the scope of the test.
 class ScopedEnv {
-public:
+ public:
   ScopedEnv(const char *name, std::optional<std::string> value) : name_(name) {
-    if (const char *old = getenv(name))
-      old_ = old;
+    if (const char *old = getenv(name)) old_ = old;
     if (value) {
       setenv(name, value->c_str(), 1);
     } else {
@@ -34,7 +30,7 @@ public:
     }
   }
 
-private:
+ private:
   const char *name_;
   std::optional<std::string> old_;
 };
@@ -56,13 +52,11 @@ TEST(DatabasePath, HomeWhenXdgUnsetOrRelative) {
   ScopedEnv home("HOME", "/home/u");
   {
     ScopedEnv xdg("XDG_DATA_HOME", std::nullopt);
-    EXPECT_EQ(default_database_path(),
-              "/home/u/.local/share/autotune/tuning.db");
+    EXPECT_EQ(default_database_path(), "/home/u/.local/share/autotune/tuning.db");
   }
-  ScopedEnv xdg("XDG_DATA_HOME",
-                "relative/dir"); // ignored, as the XDG spec says
+  ScopedEnv xdg("XDG_DATA_HOME", "relative/dir");  // ignored, as the XDG spec says
   EXPECT_EQ(default_database_path(), "/home/u/.local/share/autotune/tuning.db");
 }
 
-} // namespace
-} // namespace autotune::db
+}  // namespace
+}  // namespace autotune::db

@@ -1,7 +1,5 @@
-// SqliteDatabase: schema creation, the queries behind the Database interface,
-// resume after reopening, read-only access, and JSON-lines export/import.
-#include "db/SqliteDatabase.h"
-
+// SqliteDatabase: schema creation, the queries behind the Database interface, resume after
+// reopening, read-only access, and JSON-lines export/import.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -12,6 +10,7 @@
 #include <sstream>
 
 #include "db/JsonLines.h"
+#include "db/SqliteDatabase.h"
 #include "tests/common/TestUtil.h"
 
 namespace autotune::db {
@@ -21,29 +20,25 @@ namespace fs = std::filesystem;
 
 /// A fresh directory under the test temp dir, removed afterwards.
 class TempDir {
-public:
+ public:
   TempDir() {
-    std::string tmpl =
-        (fs::temp_directory_path() / "autotune_db_XXXXXX").string();
+    std::string tmpl = (fs::temp_directory_path() / "autotune_db_XXXXXX").string();
     path_ = mkdtemp(tmpl.data());
   }
   ~TempDir() {
     std::error_code ec;
     fs::remove_all(path_, ec);
   }
-  std::string file(const std::string &name) const {
-    return (fs::path(path_) / name).string();
-  }
+  std::string file(const std::string &name) const { return (fs::path(path_) / name).string(); }
 
-private:
+ private:
   std::string path_;
 };
 
 const char *kTarget = "llvm -mcpu=znver2";
 
 TuningRecord make_record(const std::string &key, int64_t index, double mean_s,
-                         MeasureStatus status = MeasureStatus::Ok,
-                         double timestamp = 1000.0) {
+                         MeasureStatus status = MeasureStatus::Ok, double timestamp = 1000.0) {
   TuningRecord r;
   r.workload_key = key;
   r.target = kTarget;
@@ -54,9 +49,7 @@ TuningRecord make_record(const std::string &key, int64_t index, double mean_s,
   } else {
     r.error_msg = measure_status_message(status);
   }
-  r.mean_s = status == MeasureStatus::Ok
-                 ? mean_s
-                 : std::numeric_limits<double>::infinity();
+  r.mean_s = status == MeasureStatus::Ok ? mean_s : std::numeric_limits<double>::infinity();
   r.status = status;
   r.timestamp = timestamp + static_cast<double>(index);
   r.tuner = "ga";
@@ -68,16 +61,13 @@ void add_basics(Database &db) {
   db.add_target(Target{kTarget, "local"});
   db.add_workload(Workload{"conv-a", "conv2d", "{\"shape\":[1,64,56,56]}"});
   db.add_workload(Workload{"conv-b", "conv2d", "{\"shape\":[1,128,28,28]}"});
-  db.add_workload(
-      Workload{"dense-a", "dense", "{\"m\":1,\"n\":1000,\"k\":512}"});
+  db.add_workload(Workload{"dense-a", "dense", "{\"m\":1,\"n\":1000,\"k\":512}"});
 }
 
-/// Runs a one-value query through the raw SQLite API (to look at the file as
-/// SQLite sees it).
+/// Runs a one-value query through the raw SQLite API (to look at the file as SQLite sees it).
 std::string raw_query(const std::string &path, const std::string &sql) {
   sqlite3 *db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
-            SQLITE_OK);
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   sqlite3_stmt *stmt = nullptr;
   std::string out;
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
@@ -103,24 +93,17 @@ TEST(SqliteDatabase, CreatesSchemaAndParentDirectories) {
     EXPECT_EQ(db->integrity_check(), "ok");
   }
   ASSERT_TRUE(fs::exists(path));
-  EXPECT_EQ(raw_query(path, "PRAGMA application_id"),
-            std::to_string(kTuningDbApplicationId));
+  EXPECT_EQ(raw_query(path, "PRAGMA application_id"), std::to_string(kTuningDbApplicationId));
   EXPECT_EQ(raw_query(path, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(
-      raw_query(path, "SELECT value FROM meta WHERE key = 'schema_version'"),
-      "1");
-  EXPECT_EQ(
-      raw_query(
-          path,
-          "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
-          "WHERE type = 'table' ORDER BY name)"),
-      "meta,records,targets,workloads");
-  EXPECT_EQ(
-      raw_query(
-          path,
-          "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
-          "WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)"),
-      "records_best,workloads_op_kind");
+  EXPECT_EQ(raw_query(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+  EXPECT_EQ(raw_query(path,
+                      "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
+                      "WHERE type = 'table' ORDER BY name)"),
+            "meta,records,targets,workloads");
+  EXPECT_EQ(raw_query(path,
+                      "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
+                      "WHERE type = 'index' AND sql IS NOT NULL ORDER BY name)"),
+            "records_best,workloads_op_kind");
 }
 
 TEST(SqliteDatabase, RecordsRoundTripEveryField) {
@@ -165,26 +148,20 @@ TEST(SqliteDatabase, BestRecordIsLowestOkMean) {
   add_basics(*db);
   EXPECT_FALSE(db->best_record("conv-a", kTarget).has_value());
   db->add_records({make_record("conv-a", 1, 0, MeasureStatus::WrongAnswer)});
-  EXPECT_FALSE(db->best_record("conv-a", kTarget).has_value())
-      << "failures are never the best";
+  EXPECT_FALSE(db->best_record("conv-a", kTarget).has_value()) << "failures are never the best";
 
-  TuningRecord fast_but_wrong =
-      make_record("conv-a", 2, 1e-9, MeasureStatus::WrongAnswer);
-  fast_but_wrong.mean_s =
-      1e-9; // a failure with a (bogus) time must still not win
+  TuningRecord fast_but_wrong = make_record("conv-a", 2, 1e-9, MeasureStatus::WrongAnswer);
+  fast_but_wrong.mean_s = 1e-9;  // a failure with a (bogus) time must still not win
   TuningRecord nan_ok = make_record("conv-a", 6, 0);
-  nan_ok.mean_s =
-      std::numeric_limits<double>::quiet_NaN(); // NULL sorts first in SQLite
-  db->add_records({make_record("conv-a", 3, 3e-3), fast_but_wrong,
-                   make_record("conv-a", 4, 1e-3),
-                   make_record("conv-a", 5, 2e-3), nan_ok,
-                   make_record("conv-b", 1, 1e-6)});
+  nan_ok.mean_s = std::numeric_limits<double>::quiet_NaN();  // NULL sorts first in SQLite
+  db->add_records({make_record("conv-a", 3, 3e-3), fast_but_wrong, make_record("conv-a", 4, 1e-3),
+                   make_record("conv-a", 5, 2e-3), nan_ok, make_record("conv-b", 1, 1e-6)});
   std::optional<TuningRecord> best = db->best_record("conv-a", kTarget);
   ASSERT_TRUE(best.has_value());
   EXPECT_EQ(best->config_index, 4);
   EXPECT_EQ(best->mean_s, 1e-3);
 
-  db->add_records({make_record("conv-a", 8, 1e-3)}); // a tie keeps the earliest
+  db->add_records({make_record("conv-a", 8, 1e-3)});  // a tie keeps the earliest
   EXPECT_EQ(db->best_record("conv-a", kTarget)->config_index, 4);
   EXPECT_EQ(db->best_record("conv-b", kTarget)->config_index, 1);
   EXPECT_FALSE(db->best_record("conv-a", "other target").has_value());
@@ -193,14 +170,12 @@ TEST(SqliteDatabase, BestRecordIsLowestOkMean) {
 TEST(SqliteDatabase, MeasuredIndicesAndCountsIncludeFailures) {
   auto db = SqliteDatabase::in_memory();
   add_basics(*db);
-  db->add_records({make_record("conv-a", 3, 1e-3),
-                   make_record("conv-a", 5, 0, MeasureStatus::CompileHost),
-                   make_record("conv-a", 8, 0, MeasureStatus::BuildTimeout),
-                   make_record("conv-b", 4, 1e-3)});
+  db->add_records(
+      {make_record("conv-a", 3, 1e-3), make_record("conv-a", 5, 0, MeasureStatus::CompileHost),
+       make_record("conv-a", 8, 0, MeasureStatus::BuildTimeout), make_record("conv-b", 4, 1e-3)});
   // The same config measured again later (a new timestamp) is a second record.
   db->add_records({make_record("conv-a", 3, 2e-3, MeasureStatus::Ok, 5000.0)});
-  EXPECT_EQ(db->measured_indices("conv-a", kTarget),
-            (std::set<int64_t>{3, 5, 8}));
+  EXPECT_EQ(db->measured_indices("conv-a", kTarget), (std::set<int64_t>{3, 5, 8}));
   EXPECT_EQ(db->count_records("conv-a", kTarget), 4);
   EXPECT_EQ(db->count_records("conv-b", kTarget), 1);
   EXPECT_EQ(db->count_records("dense-a", kTarget), 0);
@@ -238,8 +213,7 @@ TEST(SqliteDatabase, WorkloadsOfTargetWithCounts) {
   auto db = SqliteDatabase::in_memory();
   add_basics(*db);
   db->add_target(Target{"other", "rpc"});
-  db->add_records({make_record("conv-b", 1, 1e-3),
-                   make_record("dense-a", 1, 1e-3),
+  db->add_records({make_record("conv-b", 1, 1e-3), make_record("dense-a", 1, 1e-3),
                    make_record("conv-b", 2, 1e-3)});
   TuningRecord elsewhere = make_record("conv-a", 1, 1e-3);
   elsewhere.target = "other";
@@ -259,11 +233,10 @@ TEST(SqliteDatabase, WorkloadsOfTargetWithCounts) {
 TEST(SqliteDatabase, RecordsOfKindNewestFirstWithLimit) {
   auto db = SqliteDatabase::in_memory();
   add_basics(*db);
-  db->add_records(
-      {make_record("conv-a", 1, 1e-3, MeasureStatus::Ok, 100),
-       make_record("conv-b", 1, 1e-3, MeasureStatus::Ok, 300),
-       make_record("dense-a", 1, 1e-3, MeasureStatus::Ok, 500),
-       make_record("conv-a", 2, 0, MeasureStatus::RuntimeDevice, 200)});
+  db->add_records({make_record("conv-a", 1, 1e-3, MeasureStatus::Ok, 100),
+                   make_record("conv-b", 1, 1e-3, MeasureStatus::Ok, 300),
+                   make_record("dense-a", 1, 1e-3, MeasureStatus::Ok, 500),
+                   make_record("conv-a", 2, 0, MeasureStatus::RuntimeDevice, 200)});
   std::vector<TuningRecord> conv = db->records_of_kind("conv2d", kTarget, 10);
   ASSERT_EQ(conv.size(), 3u);
   EXPECT_EQ(conv[0].workload_key, "conv-b");
@@ -282,9 +255,8 @@ TEST(SqliteDatabase, ReopenResumesWhereItStopped) {
   {
     auto db = SqliteDatabase::open(path);
     add_basics(*db);
-    db->add_records(
-        {make_record("conv-a", 0, 3e-3), make_record("conv-a", 1, 1e-3),
-         make_record("conv-a", 2, 0, MeasureStatus::InvalidConfig)});
+    db->add_records({make_record("conv-a", 0, 3e-3), make_record("conv-a", 1, 1e-3),
+                     make_record("conv-a", 2, 0, MeasureStatus::InvalidConfig)});
   }
   auto db = SqliteDatabase::open(path);
   std::set<int64_t> done = db->measured_indices("conv-a", kTarget);
@@ -292,8 +264,7 @@ TEST(SqliteDatabase, ReopenResumesWhereItStopped) {
   // The resumed tuner proposes only configs outside `done`.
   std::vector<TuningRecord> next;
   for (int64_t i = 0; i < 6; ++i) {
-    if (!done.count(i))
-      next.push_back(make_record("conv-a", i, 5e-4 * static_cast<double>(i)));
+    if (!done.count(i)) next.push_back(make_record("conv-a", i, 5e-4 * static_cast<double>(i)));
   }
   db->add_records(next);
   EXPECT_EQ(db->count_records("conv-a", kTarget), 6);
@@ -311,8 +282,7 @@ TEST(SqliteDatabase, ReadOnlySeesCommittedRecords) {
   EXPECT_EQ(reader->count_records("conv-a", kTarget), 1);
   writer->add_records({make_record("conv-a", 1, 1e-3)});
   EXPECT_EQ(reader->best_record("conv-a", kTarget)->config_index, 1);
-  EXPECT_USER_ERROR(reader->add_records({make_record("conv-a", 2, 1e-3)}),
-                    "readonly");
+  EXPECT_USER_ERROR(reader->add_records({make_record("conv-a", 2, 1e-3)}), "readonly");
 }
 
 TEST(SqliteDatabase, InMemoryDatabasesAreIndependent) {
@@ -331,36 +301,30 @@ TEST(SqliteDatabase, ExportImportRoundTripAndDeduplicates) {
   add_basics(*a);
   TuningRecord odd = make_record("dense-a", 4, 0, MeasureStatus::CompileDevice);
   odd.error_msg = "ld.lld: error: undefined symbol: \"expf\"\n\ttab";
-  odd.config_json =
-      "{\"b\": 1, \"a\": [2, 3]}"; // kept byte for byte, not re-formatted
-  a->add_records({make_record("conv-a", 0, 3e-3),
-                  make_record("conv-b", 1, 1.0 / 3.0), odd});
+  odd.config_json = "{\"b\": 1, \"a\": [2, 3]}";  // kept byte for byte, not re-formatted
+  a->add_records({make_record("conv-a", 0, 3e-3), make_record("conv-b", 1, 1.0 / 3.0), odd});
   std::stringstream log;
   a->export_json_lines(log);
   std::string text = log.str();
   EXPECT_NE(text.find("{\"kind\":\"target\""), std::string::npos) << text;
-  EXPECT_NE(text.find("\"status\":\"compile_device\""), std::string::npos)
-      << text;
+  EXPECT_NE(text.find("\"status\":\"compile_device\""), std::string::npos) << text;
   EXPECT_NE(text.find("\"mean_s\":\"inf\""), std::string::npos) << text;
 
   auto b = SqliteDatabase::in_memory();
   std::istringstream in1(text);
   EXPECT_EQ(b->import_json_lines(in1), 3u);
   std::istringstream in2(text);
-  EXPECT_EQ(b->import_json_lines(in2), 0u)
-      << "importing the same log twice adds nothing";
+  EXPECT_EQ(b->import_json_lines(in2), 0u) << "importing the same log twice adds nothing";
   std::istringstream in3(text);
-  EXPECT_EQ(a->import_json_lines(in3), 0u)
-      << "a database already holds its own export";
+  EXPECT_EQ(a->import_json_lines(in3), 0u) << "a database already holds its own export";
 
   for (const char *key : {"conv-a", "conv-b", "dense-a"}) {
-    std::vector<TuningRecord> ra = a->records(key, kTarget),
-                              rb = b->records(key, kTarget);
+    std::vector<TuningRecord> ra = a->records(key, kTarget), rb = b->records(key, kTarget);
     ASSERT_EQ(ra.size(), rb.size()) << key;
     for (size_t i = 0; i < ra.size(); ++i) {
       EXPECT_EQ(ra[i].config_index, rb[i].config_index);
       EXPECT_EQ(ra[i].config_json, rb[i].config_json);
-      EXPECT_EQ(ra[i].costs_s, rb[i].costs_s); // doubles round-trip exactly
+      EXPECT_EQ(ra[i].costs_s, rb[i].costs_s);  // doubles round-trip exactly
       EXPECT_EQ(ra[i].mean_s, rb[i].mean_s);
       EXPECT_EQ(ra[i].status, rb[i].status);
       EXPECT_EQ(ra[i].error_msg, rb[i].error_msg);
@@ -379,27 +343,22 @@ TEST(SqliteDatabase, ExportImportRoundTripAndDeduplicates) {
 TEST(SqliteDatabase, ImportMergesNewRecordsIntoExistingDatabase) {
   auto a = SqliteDatabase::in_memory();
   add_basics(*a);
-  a->add_records(
-      {make_record("conv-a", 0, 3e-3), make_record("conv-a", 1, 2e-3)});
+  a->add_records({make_record("conv-a", 0, 3e-3), make_record("conv-a", 1, 2e-3)});
   auto b = SqliteDatabase::in_memory();
   add_basics(*b);
-  b->add_records(
-      {make_record("conv-a", 1, 2e-3), make_record("conv-a", 2, 1e-3)});
+  b->add_records({make_record("conv-a", 1, 2e-3), make_record("conv-a", 2, 1e-3)});
   std::stringstream log;
   b->export_json_lines(log);
   EXPECT_EQ(a->import_json_lines(log), 1u);
-  EXPECT_EQ(a->measured_indices("conv-a", kTarget),
-            (std::set<int64_t>{0, 1, 2}));
+  EXPECT_EQ(a->measured_indices("conv-a", kTarget), (std::set<int64_t>{0, 1, 2}));
   EXPECT_EQ(a->best_record("conv-a", kTarget)->config_index, 2);
 }
 
 TEST(SqliteDatabase, MeasureStatusNamesRoundTrip) {
   for (MeasureStatus s :
-       {MeasureStatus::Ok, MeasureStatus::InvalidConfig,
-        MeasureStatus::CompileHost, MeasureStatus::CompileDevice,
-        MeasureStatus::RuntimeDevice, MeasureStatus::WrongAnswer,
-        MeasureStatus::BuildTimeout, MeasureStatus::RunTimeout,
-        MeasureStatus::Unknown}) {
+       {MeasureStatus::Ok, MeasureStatus::InvalidConfig, MeasureStatus::CompileHost,
+        MeasureStatus::CompileDevice, MeasureStatus::RuntimeDevice, MeasureStatus::WrongAnswer,
+        MeasureStatus::BuildTimeout, MeasureStatus::RunTimeout, MeasureStatus::Unknown}) {
     EXPECT_EQ(measure_status_from_string(to_string(s)), s) << to_string(s);
     EXPECT_STRNE(measure_status_message(s), "");
   }
@@ -407,5 +366,5 @@ TEST(SqliteDatabase, MeasureStatusNamesRoundTrip) {
   EXPECT_FALSE(measure_status_from_string("segfault").has_value());
 }
 
-} // namespace
-} // namespace autotune::db
+}  // namespace
+}  // namespace autotune::db
