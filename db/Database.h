@@ -44,8 +44,8 @@ class Database {
                                              const std::string &target) = 0;
   /// Number of records (trials) of the workload on the target, any status.
   virtual int64_t count_records(const std::string &workload_key, const std::string &target) = 0;
-  /// Up to `limit` records of every workload of `op_kind` on `target`, any status, newest first
-  /// (training data for transfer learning).
+  /// Up to `limit` records (all of them for a negative limit) of every workload of `op_kind` on
+  /// `target`, any status, newest first (training data for transfer learning).
   virtual std::vector<TuningRecord> records_of_kind(const std::string &op_kind,
                                                     const std::string &target, int64_t limit) = 0;
   /// Workloads that have records on `target`, each with its record count, in insertion order.

@@ -6,6 +6,11 @@
 #include <string>
 
 #include "ir/graph/Passes.h"
+
+#include <map>
+
+#include "ir/graph/EvaluateTensor.h"
+#include "ir/graph/OpRegistry.h"
 #include "ir/graph/detail/CompactGraph.h"
 
 namespace autotune::graph {
@@ -81,6 +86,39 @@ void set_folded(Value &v, ConstantPtr data, const Node &node) {
 //   before: s = Shape(x); d = Gather(s, 0); u = Unsqueeze(d, [0]); c = Concat(u, [-1]);
 //           y = Reshape(x, c)
 //   after:  c = constant [2, -1]; y = Reshape(x, c)   (s, d, u are constants too)
+namespace {
+
+/// The outputs of `node` computed by the tensor-expression interpreter when every output has at
+/// most 4096 elements and the interpreter manages them all; empty otherwise.
+std::vector<ConstantPtr> interpret_small(const Node &node, const std::vector<ConstantPtr> &inputs,
+                                         const Graph &g) {
+  constexpr int64_t kMaxInterpreted = 4096;
+  for (ValueId o : node.outputs) {
+    if (shape_size(g.value(o).shape) > kMaxInterpreted) return {};
+  }
+  std::vector<LoweringInput> lin;
+  std::map<const te::TensorNode *, ConstantPtr> bound;
+  for (size_t i = 0; i < node.inputs.size(); ++i) {
+    LoweringInput li;
+    if (inputs[i]) {
+      li.tensor = te::placeholder(inputs[i]->shape, inputs[i]->dtype, "c" + std::to_string(i));
+      li.constant = inputs[i];
+      bound[li.tensor.get()] = inputs[i];
+    }
+    lin.push_back(li);
+  }
+  std::vector<te::Tensor> tensors = lower_node(node, lin, g.opset);
+  std::vector<ConstantPtr> results;
+  for (size_t k = 0; k < node.outputs.size() && k < tensors.size(); ++k) {
+    ConstantPtr c = evaluate_tensor(tensors[k], bound);
+    if (!c) return {};
+    results.push_back(c);
+  }
+  return results.size() == node.outputs.size() ? results : std::vector<ConstantPtr>{};
+}
+
+}  // namespace
+
 Graph fold_constants(const Graph &g, const NodeEvaluator &eval, int64_t max_elements) {
   g.verify();
   Graph out = g;
@@ -111,7 +149,10 @@ Graph fold_constants(const Graph &g, const NodeEvaluator &eval, int64_t max_elem
     std::vector<ConstantPtr> inputs;
     inputs.reserve(node.inputs.size());
     for (ValueId id : node.inputs) inputs.push_back(id == kNone ? nullptr : out.value(id).constant);
-    std::vector<ConstantPtr> results = eval(node, inputs, out.opset);
+    // Small results (shape arithmetic) are interpreted directly; the evaluator compiles code,
+    // which costs milliseconds per node.
+    std::vector<ConstantPtr> results = interpret_small(node, inputs, out);
+    if (results.empty()) results = eval(node, inputs, out.opset);
     internal_check(results.size() == node.outputs.size())
         << "constant folding of " << node.describe() << " returned " << results.size()
         << " tensors for " << node.outputs.size() << " outputs";

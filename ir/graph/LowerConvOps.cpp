@@ -80,10 +80,9 @@ std::vector<te::Tensor> lower_conv_transpose(const LoweringContext &ctx) {
   if (attrs.has("output_shape")) {
     out_shape = attrs.get_ints("output_shape");
     if (out_shape.size() == k + 2) out_shape.erase(out_shape.begin(), out_shape.begin() + 2);
-    user_check(out_shape.size() == k) << ctx.describe() << ": output_shape "
-                                      << shape_str(attrs.get_ints("output_shape"))
-                                      << " must have one entry per spatial dimension (" << k
-                                      << ")";
+    user_check(out_shape.size() == k)
+        << ctx.describe() << ": output_shape " << shape_str(attrs.get_ints("output_shape"))
+        << " must have one entry per spatial dimension (" << k << ")";
   } else if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
     for (size_t d = 0; d < k; ++d) out_shape.push_back(x.dim(2 + d) * strides[d]);
   } else {

@@ -1,8 +1,6 @@
 // Lowering of ONNX element-wise operators: activations and other unary maps, binary and variadic
 // arithmetic with numpy broadcasting (integer types included, as in shape computations),
 // comparisons, Where, Cast, and the inference-time identities (Identity, Dropout).
-#include <limits>
-
 #include "ir/graph/detail/Lowering.h"
 #include "ir/ops/Broadcast.h"
 #include "ir/ops/Constant.h"
@@ -13,7 +11,8 @@ namespace autotune::graph::detail {
 using ir::Expr;
 
 te::Tensor copy_tensor(const te::Tensor &x) {
-  return ops::elemwise(x, [](Expr v) { return v; }, "copy");
+  return ops::elemwise(
+      x, [](Expr v) { return v; }, "copy");
 }
 
 namespace {
@@ -30,8 +29,8 @@ std::vector<te::Tensor> variadic_inputs(const LoweringContext &ctx) {
   user_check(!ts.empty()) << ctx.describe() << ": needs at least one input";
   for (const te::Tensor &t : ts) {
     user_check(t.dtype() == ts.front().dtype())
-        << ctx.describe() << ": inputs have different types " << ts.front().dtype().str()
-        << " and " << t.dtype().str();
+        << ctx.describe() << ": inputs have different types " << ts.front().dtype().str() << " and "
+        << t.dtype().str();
   }
   return ts;
 }
@@ -41,7 +40,7 @@ std::pair<te::Tensor, te::Tensor> same_typed_pair(const LoweringContext &ctx) {
   const te::Tensor &a = ctx.input(0, "A");
   const te::Tensor &b = ctx.input(1, "B");
   user_check(a.dtype() == b.dtype()) << ctx.describe() << ": operands have different types "
-                                      << a.dtype().str() << " and " << b.dtype().str();
+                                     << a.dtype().str() << " and " << b.dtype().str();
   return {a, b};
 }
 
@@ -51,9 +50,7 @@ std::vector<te::Tensor> binary(const LoweringContext &ctx, ops::BinaryOp op) {
 }
 
 /// Reads a rank-0 (or single-element) tensor: the scalar operands of Clip and Pad.
-Expr read_scalar(const te::Tensor &t) {
-  return t(std::vector<Expr>(t.ndim(), Expr(int64_t(0))));
-}
+Expr read_scalar(const te::Tensor &t) { return t(std::vector<Expr>(t.ndim(), Expr(int64_t(0)))); }
 
 /// Clip's bound `i` (input form, opset >= 11) as an expression of x's dtype, or undefined when
 /// absent: an immediate when the bound is a constant, else a read of the scalar tensor.
@@ -251,7 +248,7 @@ std::vector<te::Tensor> lower_where(const LoweringContext &ctx) {
   const te::Tensor &x = ctx.input(1, "X");
   const te::Tensor &y = ctx.input(2, "Y");
   user_check(x.dtype() == y.dtype()) << ctx.describe() << ": X and Y have different types "
-                                      << x.dtype().str() << " and " << y.dtype().str();
+                                     << x.dtype().str() << " and " << y.dtype().str();
   return {ops::broadcast_map(
       {cond, x, y},
       [](const std::vector<Expr> &v) {
@@ -275,7 +272,8 @@ std::vector<te::Tensor> lower_cast(const LoweringContext &ctx) {
   } else {
     to = dtype_from_onnx(attrs.get_int("to"), ctx.describe());
   }
-  return {ops::elemwise(x, [&](Expr v) { return ir::cast(to, v); }, "cast")};
+  return {ops::elemwise(
+      x, [&](Expr v) { return ir::cast(to, v); }, "cast")};
 }
 
 std::vector<te::Tensor> lower_identity(const LoweringContext &ctx) {

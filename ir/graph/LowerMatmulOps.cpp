@@ -65,8 +65,8 @@ std::vector<te::Tensor> lower_matmul(const LoweringContext &ctx) {
   if (vec_a) a = ops::reshape(a, {1, a.dim(0)});
   if (vec_b) b = ops::reshape(b, {b.dim(0), 1});
   user_check(a.dim(a.ndim() - 1) == b.dim(b.ndim() - 2))
-      << ctx.describe() << ": shapes " << shape_str(a.shape()) << " and "
-      << shape_str(b.shape()) << " disagree on the reduction extent";
+      << ctx.describe() << ": shapes " << shape_str(a.shape()) << " and " << shape_str(b.shape())
+      << " disagree on the reduction extent";
   te::Tensor out;
   if (a.ndim() == 2 && b.ndim() == 2) {
     out = ops::matmul(a, b);

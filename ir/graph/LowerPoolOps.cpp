@@ -63,8 +63,8 @@ std::vector<te::Tensor> lower_max_pool(const LoweringContext &ctx) {
 std::vector<te::Tensor> lower_average_pool(const LoweringContext &ctx) {
   const te::Tensor &x = ctx.input(0, "X");
   ops::PoolNdAttrs a = read_pool_attrs(ctx, x);
-  user_check(x.dtype().is_float()) << ctx.describe() << ": X must be floating point, got "
-                                   << x.dtype().str();
+  user_check(x.dtype().is_float())
+      << ctx.describe() << ": X must be floating point, got " << x.dtype().str();
   if (a.kernel.size() == 2) return {ops::avg_pool2d(x, to_pool2d(a))};
   return {ops::avg_pool_nd(x, a)};
 }

@@ -304,8 +304,7 @@ std::vector<te::Tensor> lower_shape(const LoweringContext &ctx) {
 }
 
 std::vector<te::Tensor> lower_gather(const LoweringContext &ctx) {
-  return {ops::take(ctx.input(0, "data"), ctx.input(1, "indices"),
-                    ctx.attrs().get_int("axis", 0))};
+  return {ops::take(ctx.input(0, "data"), ctx.input(1, "indices"), ctx.attrs().get_int("axis", 0))};
 }
 
 std::vector<te::Tensor> lower_expand(const LoweringContext &ctx) {

@@ -86,9 +86,7 @@ const OpLowering kLowerings[] = {
     {"Where", detail::lower_where},
 };
 
-bool is_default_domain(const std::string &domain) {
-  return domain.empty() || domain == "ai.onnx";
-}
+bool is_default_domain(const std::string &domain) { return domain.empty() || domain == "ai.onnx"; }
 
 LowerFn find_lowering(const std::string &op_type) {
   for (const OpLowering &l : kLowerings) {
@@ -164,9 +162,9 @@ std::vector<int64_t> LoweringContext::input_shape(size_t i, const char *what) co
 
 size_t LoweringContext::normalize_axis(int64_t axis, size_t rank, const char *what) const {
   int64_t r = static_cast<int64_t>(rank);
-  user_check(axis >= -r && axis < r) << describe() << ": " << what << " " << axis
-                                     << " is out of range for rank " << rank << " (expected ["
-                                     << -r << ", " << r - 1 << "])";
+  user_check(axis >= -r && axis < r)
+      << describe() << ": " << what << " " << axis << " is out of range for rank " << rank
+      << " (expected [" << -r << ", " << r - 1 << "])";
   return static_cast<size_t>(axis < 0 ? axis + r : axis);
 }
 
@@ -181,8 +179,8 @@ WindowAttrs read_window_attrs(const LoweringContext &ctx, const std::vector<int6
   std::vector<int64_t> pads = attrs.get_ints("pads", std::vector<int64_t>(2 * k, 0));
   user_check(w.strides.size() == k && w.dilations.size() == k && pads.size() == 2 * k)
       << ctx.describe() << ": strides " << shape_str(w.strides) << ", dilations "
-      << shape_str(w.dilations) << " and pads " << shape_str(pads) << " must have " << k
-      << ", " << k << " and " << 2 * k << " entries for " << k << " spatial dimensions";
+      << shape_str(w.dilations) << " and pads " << shape_str(pads) << " must have " << k << ", "
+      << k << " and " << 2 * k << " entries for " << k << " spatial dimensions";
   for (size_t d = 0; d < k; ++d) {
     user_check(w.strides[d] >= 1 && w.dilations[d] >= 1)
         << ctx.describe() << ": strides " << shape_str(w.strides) << " and dilations "
@@ -215,19 +213,32 @@ WindowAttrs read_window_attrs(const LoweringContext &ctx, const std::vector<int6
 
 DataType dtype_from_onnx(int64_t code, const std::string &owner) {
   switch (code) {
-    case 1: return ir::Float(32);
-    case 2: return ir::UInt(8);
-    case 3: return ir::Int(8);
-    case 4: return ir::UInt(16);
-    case 5: return ir::Int(16);
-    case 6: return ir::Int(32);
-    case 7: return ir::Int(64);
-    case 9: return ir::Bool();
-    case 10: return ir::Float(16);
-    case 11: return ir::Float(64);
-    case 12: return ir::UInt(32);
-    case 13: return ir::UInt(64);
-    default: break;
+    case 1:
+      return ir::Float(32);
+    case 2:
+      return ir::UInt(8);
+    case 3:
+      return ir::Int(8);
+    case 4:
+      return ir::UInt(16);
+    case 5:
+      return ir::Int(16);
+    case 6:
+      return ir::Int(32);
+    case 7:
+      return ir::Int(64);
+    case 9:
+      return ir::Bool();
+    case 10:
+      return ir::Float(16);
+    case 11:
+      return ir::Float(64);
+    case 12:
+      return ir::UInt(32);
+    case 13:
+      return ir::UInt(64);
+    default:
+      break;
   }
   user_error << owner << ": ONNX data type " << code
              << " is not supported (expected a float, integer or bool type)";

@@ -60,7 +60,8 @@ Tensor conv_nd(const Tensor &data, const Tensor &weight, const ConvNdAttrs &attr
   }
   IterVar rc = te::reduce_axis(cg, "rc");
   std::vector<IterVar> taps;
-  for (size_t d = 0; d < k; ++d) taps.push_back(te::reduce_axis(weight.dim(2 + d), "r" + std::to_string(d)));
+  for (size_t d = 0; d < k; ++d)
+    taps.push_back(te::reduce_axis(weight.dim(2 + d), "r" + std::to_string(d)));
   return te::compute(
       out_shape,
       [&](const std::vector<Var> &i) {
@@ -68,8 +69,8 @@ Tensor conv_nd(const Tensor &data, const Tensor &weight, const ConvNdAttrs &attr
         std::vector<Expr> x_idx = {i[0], ic}, w_idx = {i[1], rc};
         Expr inside = ir::make_bool(true);
         for (size_t d = 0; d < k; ++d) {
-          Expr pos = i[2 + d] * attrs.strides[d] - attrs.pad_begin[d] +
-                     Expr(taps[d]) * attrs.dilations[d];
+          Expr pos =
+              i[2 + d] * attrs.strides[d] - attrs.pad_begin[d] + Expr(taps[d]) * attrs.dilations[d];
           int64_t extent = data.dim(2 + d);
           bool pads = attrs.pad_begin[d] > 0 || attrs.pad_end[d] > 0;
           if (pads) inside = inside && pos >= Expr(int64_t(0)) && pos < Expr(extent);
@@ -87,8 +88,8 @@ Tensor conv_transpose_nd(const Tensor &data, const Tensor &weight, const ConvNdA
                          const std::vector<int64_t> &out_extents) {
   const char *op = "conv_transpose_nd";
   size_t k = check_conv_nd(data, weight, attrs, op);
-  user_check(out_extents.size() == k) << op << ": expected " << k << " output extents, got "
-                                      << shape_str(out_extents);
+  user_check(out_extents.size() == k)
+      << op << ": expected " << k << " output extents, got " << shape_str(out_extents);
   int64_t c = data.dim(1), groups = attrs.groups;
   user_check(weight.dim(0) == c) << op << ": weight '" << weight.name() << "' with shape "
                                  << shape_str(weight.shape()) << " must be [C = " << c
@@ -98,7 +99,8 @@ Tensor conv_transpose_nd(const Tensor &data, const Tensor &weight, const ConvNdA
   out_shape.insert(out_shape.end(), out_extents.begin(), out_extents.end());
   IterVar rc = te::reduce_axis(cg, "rc");
   std::vector<IterVar> taps;
-  for (size_t d = 0; d < k; ++d) taps.push_back(te::reduce_axis(weight.dim(2 + d), "r" + std::to_string(d)));
+  for (size_t d = 0; d < k; ++d)
+    taps.push_back(te::reduce_axis(weight.dim(2 + d), "r" + std::to_string(d)));
   return te::compute(
       out_shape,
       [&](const std::vector<Var> &i) {

@@ -11,11 +11,11 @@ namespace autotune::ops {
 
 /// Attributes of a k-D convolution, one entry per spatial dimension in each vector.
 struct ConvNdAttrs {
-  std::vector<int64_t> strides;      ///< >= 1
-  std::vector<int64_t> pad_begin;    ///< >= 0
-  std::vector<int64_t> pad_end;      ///< >= 0
-  std::vector<int64_t> dilations;    ///< >= 1
-  int64_t groups = 1;                ///< divides C and K
+  std::vector<int64_t> strides;    ///< >= 1
+  std::vector<int64_t> pad_begin;  ///< >= 0
+  std::vector<int64_t> pad_end;    ///< >= 0
+  std::vector<int64_t> dilations;  ///< >= 1
+  int64_t groups = 1;              ///< divides C and K
 };
 
 /// out[n, k, o...] = sum over c in k's group and taps r... of

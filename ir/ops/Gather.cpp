@@ -12,8 +12,7 @@ using te::Tensor;
 Tensor take(const Tensor &data, const Tensor &indices, int64_t axis) {
   size_t ax = detail::normalize_axis(axis, data.ndim(), "take");
   user_check(indices.dtype().is_integer_like())
-      << "take: indices '" << indices.name() << "' must be integers, got "
-      << indices.dtype().str();
+      << "take: indices '" << indices.name() << "' must be integers, got " << indices.dtype().str();
   std::vector<int64_t> out_shape(data.shape().begin(), data.shape().begin() + ax);
   out_shape.insert(out_shape.end(), indices.shape().begin(), indices.shape().end());
   out_shape.insert(out_shape.end(), data.shape().begin() + ax + 1, data.shape().end());

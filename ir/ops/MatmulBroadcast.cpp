@@ -15,8 +15,7 @@ using te::Tensor;
 Tensor matmul_broadcast(const Tensor &a, const Tensor &b) {
   user_check(a.ndim() >= 2 && b.ndim() >= 2)
       << "matmul_broadcast: operands '" << a.name() << "' with shape " << shape_str(a.shape())
-      << " and '" << b.name() << "' with shape " << shape_str(b.shape())
-      << " must have rank >= 2";
+      << " and '" << b.name() << "' with shape " << shape_str(b.shape()) << " must have rank >= 2";
   detail::check_same_dtype({a, b}, "matmul_broadcast");
   size_t ra = a.ndim(), rb = b.ndim();
   int64_t kext = a.dim(ra - 1);

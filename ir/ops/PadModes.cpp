@@ -25,8 +25,8 @@ Tensor pad_with_mode(const Tensor &x, const std::vector<int64_t> &before,
                                   << after[d] << " leave dimension " << d << " empty";
     if (mode == PadMode::Reflect) {
       user_check(before[d] < x.dim(d) && after[d] < x.dim(d))
-          << "pad of '" << x.name() << "' with shape " << shape_str(x.shape())
-          << ": reflect pads " << before[d] << " and " << after[d] << " of dimension " << d
+          << "pad of '" << x.name() << "' with shape " << shape_str(x.shape()) << ": reflect pads "
+          << before[d] << " and " << after[d] << " of dimension " << d
           << " must be smaller than its extent " << x.dim(d);
     }
   }
@@ -50,7 +50,9 @@ Tensor pad_with_mode(const Tensor &x, const std::vector<int64_t> &before,
               if (high) inside = inside && s < Expr(n);
               src[d] = detail::clamp_index(s, 0, n - 1, low, high);
               break;
-            case PadMode::Edge: src[d] = detail::clamp_index(s, 0, n - 1, low, high); break;
+            case PadMode::Edge:
+              src[d] = detail::clamp_index(s, 0, n - 1, low, high);
+              break;
             case PadMode::Reflect:
               if (low) s = ir::select(s < Expr(int64_t(0)), -s, s);
               if (high) s = ir::select(s >= Expr(n), Expr(2 * (n - 1)) - s, s);

@@ -1,7 +1,6 @@
 // k-D pooling: window bounds as reduction conditions, closed-form tap counts, argmax indices.
 #include "ir/ops/PoolNd.h"
 
-#include <algorithm>
 #include <limits>
 
 #include "ir/ops/Pool.h"
@@ -24,8 +23,8 @@ size_t check_pool_nd(const Tensor &x, const PoolNdAttrs &a, const char *op) {
   size_t k = x.ndim() - 2;
   user_check(a.kernel.size() == k && a.strides.size() == k && a.pad_begin.size() == k &&
              a.pad_end.size() == k && a.dilations.size() == k)
-      << op << ": kernel, strides, pads and dilations need one entry per spatial dimension ("
-      << k << ")";
+      << op << ": kernel, strides, pads and dilations need one entry per spatial dimension (" << k
+      << ")";
   for (size_t d = 0; d < k; ++d) {
     user_check(a.kernel[d] >= 1 && a.strides[d] >= 1 && a.dilations[d] >= 1)
         << op << ": kernel " << shape_str(a.kernel) << ", strides " << shape_str(a.strides)
@@ -103,8 +102,8 @@ Tensor max_pool_nd(const Tensor &x, const PoolNdAttrs &attrs) {
 }
 
 Tensor avg_pool_nd(const Tensor &x, const PoolNdAttrs &attrs) {
-  user_check(x.dtype().is_float()) << "avg_pool_nd: input '" << x.name()
-                                   << "' must be floating point, got " << x.dtype().str();
+  user_check(x.dtype().is_float())
+      << "avg_pool_nd: input '" << x.name() << "' must be floating point, got " << x.dtype().str();
   std::vector<int64_t> out_shape = pool_nd_output_shape(x, attrs);
   Window w = make_window(attrs);
   Tensor sum = te::compute(
@@ -135,8 +134,8 @@ Tensor max_pool_nd_indices(const Tensor &x, const Tensor &max, const PoolNdAttrs
                            bool column_major) {
   std::vector<int64_t> out_shape = pool_nd_output_shape(x, attrs);
   user_check(max.shape() == out_shape)
-      << "max_pool_nd_indices: maximum '" << max.name() << "' has shape "
-      << shape_str(max.shape()) << ", expected " << shape_str(out_shape);
+      << "max_pool_nd_indices: maximum '" << max.name() << "' has shape " << shape_str(max.shape())
+      << ", expected " << shape_str(out_shape);
   size_t k = attrs.kernel.size();
   Window w = make_window(attrs);
   int64_t spatial = 1;

@@ -39,7 +39,7 @@ te::Tensor avg_pool_nd(const te::Tensor &x, const PoolNdAttrs &attrs);
 /// the first tap (in row-major tap order) holding the maximum, counted over all of x
 /// (n*C*D1*...*Dk + ...). With `column_major` (storage_order = 1) the spatial part of the index is
 /// column-major (the last spatial dimension varies slowest). int64, tag "pool".
-te::Tensor max_pool_nd_indices(const te::Tensor &x, const te::Tensor &max,
-                               const PoolNdAttrs &attrs, bool column_major);
+te::Tensor max_pool_nd_indices(const te::Tensor &x, const te::Tensor &max, const PoolNdAttrs &attrs,
+                               bool column_major);
 
 }  // namespace autotune::ops

@@ -19,15 +19,18 @@ Expr source_coordinate(Expr o, int64_t in, int64_t out, double scale, ResizeCoor
   Expr s = ir::make_const(f32, scale);
   Expr half = ir::make_const(f32, 0.5);
   switch (mode) {
-    case ResizeCoordinates::HalfPixel: return (x + half) / s - half;
+    case ResizeCoordinates::HalfPixel:
+      return (x + half) / s - half;
     case ResizeCoordinates::PytorchHalfPixel:
       return out > 1 ? (x + half) / s - half : ir::make_zero(f32);
     case ResizeCoordinates::AlignCorners:
       return out > 1 ? x * ir::make_const(f32, static_cast<double>(in - 1)) /
                            ir::make_const(f32, static_cast<double>(out - 1))
                      : ir::make_zero(f32);
-    case ResizeCoordinates::Asymmetric: return x / s;
-    case ResizeCoordinates::TfHalfPixelForNn: return (x + half) / s;
+    case ResizeCoordinates::Asymmetric:
+      return x / s;
+    case ResizeCoordinates::TfHalfPixelForNn:
+      return (x + half) / s;
   }
   return Expr();
 }
@@ -36,18 +39,21 @@ Expr round_nearest(Expr c, NearestRounding rounding, double scale) {
   ir::DataType f32 = ir::Float(32);
   Expr half = ir::make_const(f32, 0.5);
   switch (rounding) {
-    case NearestRounding::RoundPreferFloor: return ir::ceil(c - half);
-    case NearestRounding::RoundPreferCeil: return ir::floor(c + half);
-    case NearestRounding::Floor: return ir::floor(c);
-    case NearestRounding::Ceil: return ir::ceil(c);
-    case NearestRounding::FloorUpCeilDown: return scale < 1.0 ? ir::ceil(c) : ir::floor(c);
+    case NearestRounding::RoundPreferFloor:
+      return ir::ceil(c - half);
+    case NearestRounding::RoundPreferCeil:
+      return ir::floor(c + half);
+    case NearestRounding::Floor:
+      return ir::floor(c);
+    case NearestRounding::Ceil:
+      return ir::ceil(c);
+    case NearestRounding::FloorUpCeilDown:
+      return scale < 1.0 ? ir::ceil(c) : ir::floor(c);
   }
   return Expr();
 }
 
-Expr clamp(Expr v, int64_t hi) {
-  return ir::min(ir::max(v, Expr(int64_t(0))), Expr(hi));
-}
+Expr clamp(Expr v, int64_t hi) { return ir::min(ir::max(v, Expr(int64_t(0))), Expr(hi)); }
 
 }  // namespace
 
@@ -55,9 +61,8 @@ Tensor resize(const Tensor &x, const std::vector<int64_t> &out_shape,
               const std::vector<double> &scales, const ResizeAttrs &attrs) {
   size_t rank = x.ndim();
   user_check(out_shape.size() == rank && scales.size() == rank)
-      << "resize of '" << x.name() << "' with shape " << shape_str(x.shape())
-      << ": output shape " << shape_str(out_shape) << " and " << scales.size()
-      << " scales need one entry per dimension";
+      << "resize of '" << x.name() << "' with shape " << shape_str(x.shape()) << ": output shape "
+      << shape_str(out_shape) << " and " << scales.size() << " scales need one entry per dimension";
   for (size_t d = 0; d < rank; ++d) {
     user_check(scales[d] > 0) << "resize of '" << x.name() << "': scale " << scales[d]
                               << " of dimension " << d << " must be positive";

@@ -14,13 +14,12 @@ Tensor strided_slice(const Tensor &x, const std::vector<int64_t> &begin,
                      const std::vector<int64_t> &step, const std::vector<int64_t> &out_shape) {
   size_t rank = x.ndim();
   user_check(begin.size() == rank && step.size() == rank && out_shape.size() == rank)
-      << "strided_slice of '" << x.name() << "' with shape " << shape_str(x.shape())
-      << ": begin " << shape_str(begin) << ", step " << shape_str(step) << " and output shape "
+      << "strided_slice of '" << x.name() << "' with shape " << shape_str(x.shape()) << ": begin "
+      << shape_str(begin) << ", step " << shape_str(step) << " and output shape "
       << shape_str(out_shape) << " need one entry per dimension";
   for (size_t d = 0; d < rank; ++d) {
     int64_t last = begin[d] + (out_shape[d] - 1) * step[d];
-    user_check(step[d] != 0 && begin[d] >= 0 && begin[d] < x.dim(d) && last >= 0 &&
-               last < x.dim(d))
+    user_check(step[d] != 0 && begin[d] >= 0 && begin[d] < x.dim(d) && last >= 0 && last < x.dim(d))
         << "strided_slice of '" << x.name() << "' with shape " << shape_str(x.shape())
         << ": dimension " << d << " reads from " << begin[d] << " to " << last << " in steps of "
         << step[d] << ", outside [0, " << x.dim(d) << ")";

@@ -15,9 +15,8 @@ void run_on_host_typed(const te::Schedule &sch, const std::vector<te::Tensor> &a
   internal_check(args.size() == data.size()) << "one data vector per argument";
   for (size_t i = 0; i < args.size(); ++i) {
     size_t bytes = static_cast<size_t>(args[i].size()) * args[i].dtype().bytes();
-    internal_check(data[i].size() == bytes)
-        << "data for '" << args[i].name() << "' has " << data[i].size() << " bytes, tensor needs "
-        << bytes;
+    internal_check(data[i].size() == bytes) << "data for '" << args[i].name() << "' has "
+                                            << data[i].size() << " bytes, tensor needs " << bytes;
   }
   ir::LoweredFunc f = lower::lower(sch, args, "test_kernel");
   codegen::JitModule jit({f});

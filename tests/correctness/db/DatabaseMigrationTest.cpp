@@ -38,9 +38,10 @@ CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
 CREATE TABLE workloads(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, op_kind TEXT NOT NULL,
                        description TEXT NOT NULL);
 CREATE TABLE targets(id INTEGER PRIMARY KEY, target TEXT NOT NULL UNIQUE, device TEXT NOT NULL);
-CREATE TABLE records(id INTEGER PRIMARY KEY, workload_id INTEGER NOT NULL, target_id INTEGER NOT NULL,
-                     config_index INTEGER NOT NULL, config_json TEXT NOT NULL,
-                     costs_json TEXT NOT NULL, mean_s REAL, status TEXT NOT NULL,
+CREATE TABLE records(id INTEGER PRIMARY KEY, workload_id INTEGER NOT NULL,
+                     target_id INTEGER NOT NULL, config_index INTEGER NOT NULL,
+                     config_json TEXT NOT NULL, costs_json TEXT NOT NULL, mean_s REAL,
+                     status TEXT NOT NULL,
                      error_msg TEXT NOT NULL, timestamp REAL NOT NULL, version TEXT NOT NULL,
                      UNIQUE(workload_id, target_id, config_index, timestamp));
 INSERT INTO meta VALUES('schema_version', '0');

@@ -129,7 +129,8 @@ TEST(FoldConstantsTest, ShapeChainFoldsIntoReshapeOperand) {
   Graph out = graph::fold_constants(b.build(), eval.evaluator());
   EXPECT_GRAPH_EQ(out, folded_shape_chain());
   // Shape is folded from the static shape, without the evaluator.
-  EXPECT_EQ(eval.calls, std::vector<std::string>({"Gather", "Unsqueeze", "Concat"}));
+  // Small results are interpreted; the (compiling) evaluator is not needed for them.
+  EXPECT_TRUE(eval.calls.empty());
   // Folded values keep their ids and lose their producer.
   ASSERT_TRUE(out.find_value("c").has_value());
   EXPECT_EQ(out.value(*out.find_value("c")).producer, graph::kNone);
@@ -146,7 +147,8 @@ TEST(FoldConstantsTest, ShapeComputationsIgnoreMaxElements) {
   b.add_outputs({"q"});
   NaiveEvaluator eval;
   Graph out = graph::fold_constants(b.build(), eval.evaluator(), /*max_elements=*/0);
-  EXPECT_EQ(eval.calls, std::vector<std::string>({"Gather", "Unsqueeze", "Concat"}));
+  // Small results are interpreted; the (compiling) evaluator is not needed for them.
+  EXPECT_TRUE(eval.calls.empty());
   ASSERT_EQ(out.nodes.size(), 2u);
   EXPECT_EQ(out.nodes[0].op_type, "Reshape");
   EXPECT_EQ(out.nodes[1].op_type, "Add");
@@ -197,31 +199,32 @@ TEST(FoldConstantsTest, SmallFloatChainFolds) {
 
   NaiveEvaluator eval;
   EXPECT_GRAPH_EQ(graph::fold_constants(b.build(), eval.evaluator()), e.build());
-  EXPECT_EQ(eval.calls, std::vector<std::string>({"Add", "Mul"}));
+  EXPECT_TRUE(eval.calls.empty());
 }
 
 TEST(FoldConstantsTest, LargeWeightIsLeftToTheExecutor) {
   GraphBuilder b;
-  b.add_input("x", {1, 64});
-  b.add_constant("w", TensorData::from_floats({64, 64}, random_floats(64 * 64, 1)));
+  b.add_input("x", {1, 80});
+  b.add_constant("w", TensorData::from_floats({80, 80}, random_floats(80 * 80, 1)));
   b.add_node("Transpose", {"w"}, {"wt"}, attrs({{"perm", std::vector<int64_t>{1, 0}}}));
-  b.set_type("wt", {64, 64});
+  b.set_type("wt", {80, 80});
   b.add_node("MatMul", {"x", "wt"}, {"y"});
-  b.set_type("y", {1, 64});
+  b.set_type("y", {1, 80});
   b.add_outputs({"y"});
   Graph in = b.build();
   Graph out = graph::fold_constants(in, no_evaluator(), /*max_elements=*/1000);
   EXPECT_GRAPH_EQ(out, in);
 
-  // Under the default limit the same weight is small enough to pre-transpose.
+  // Under the default limit the same weight is small enough to pre-transpose; with more than
+  // 4096 elements it goes to the evaluator rather than the interpreter.
   NaiveEvaluator eval;
   out = graph::fold_constants(in, eval.evaluator());
   EXPECT_EQ(eval.calls, std::vector<std::string>({"Transpose"}));
   ASSERT_EQ(out.nodes.size(), 1u);
   const graph::Value &wt = out.value(*out.find_value("wt"));
   ASSERT_TRUE(wt.constant);
-  EXPECT_EQ(wt.constant->as_double(1 * 64 + 2),
-            in.value(*in.find_value("w")).constant->as_double(2 * 64 + 1));
+  EXPECT_EQ(wt.constant->as_double(1 * 80 + 2),
+            in.value(*in.find_value("w")).constant->as_double(2 * 80 + 1));
 }
 
 TEST(FoldConstantsTest, RandomOpsAreNotFolded) {

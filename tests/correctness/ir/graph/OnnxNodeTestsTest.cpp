@@ -92,18 +92,30 @@ std::vector<ManifestCase> read_manifest(const std::string &path) {
 /// (float16, bfloat16, strings, complex).
 std::optional<DataType> dtype_of(int32_t code) {
   switch (code) {
-    case onnx::TensorProto::FLOAT: return ir::Float(32);
-    case onnx::TensorProto::DOUBLE: return ir::Float(64);
-    case onnx::TensorProto::UINT8: return ir::UInt(8);
-    case onnx::TensorProto::INT8: return ir::Int(8);
-    case onnx::TensorProto::UINT16: return ir::UInt(16);
-    case onnx::TensorProto::INT16: return ir::Int(16);
-    case onnx::TensorProto::INT32: return ir::Int(32);
-    case onnx::TensorProto::INT64: return ir::Int(64);
-    case onnx::TensorProto::UINT32: return ir::UInt(32);
-    case onnx::TensorProto::UINT64: return ir::UInt(64);
-    case onnx::TensorProto::BOOL: return ir::Bool();
-    default: return std::nullopt;
+    case onnx::TensorProto::FLOAT:
+      return ir::Float(32);
+    case onnx::TensorProto::DOUBLE:
+      return ir::Float(64);
+    case onnx::TensorProto::UINT8:
+      return ir::UInt(8);
+    case onnx::TensorProto::INT8:
+      return ir::Int(8);
+    case onnx::TensorProto::UINT16:
+      return ir::UInt(16);
+    case onnx::TensorProto::INT16:
+      return ir::Int(16);
+    case onnx::TensorProto::INT32:
+      return ir::Int(32);
+    case onnx::TensorProto::INT64:
+      return ir::Int(64);
+    case onnx::TensorProto::UINT32:
+      return ir::UInt(32);
+    case onnx::TensorProto::UINT64:
+      return ir::UInt(64);
+    case onnx::TensorProto::BOOL:
+      return ir::Bool();
+    default:
+      return std::nullopt;
   }
 }
 
@@ -128,8 +140,8 @@ ConstantPtr to_tensor_data(const onnx::TensorProto &t, std::string &error) {
   size_t n = static_cast<size_t>(data->size()), width = static_cast<size_t>(dtype->bytes());
   if (t.has_raw_data()) {
     if (t.raw_data().size() != n * width) {
-      error = "raw_data size " + std::to_string(t.raw_data().size()) + " for " +
-              std::to_string(n) + " elements";
+      error = "raw_data size " + std::to_string(t.raw_data().size()) + " for " + std::to_string(n) +
+              " elements";
       return nullptr;
     }
     if (n > 0) std::memcpy(data->bytes.data(), t.raw_data().data(), n * width);
@@ -161,12 +173,18 @@ ConstantPtr to_tensor_data(const onnx::TensorProto &t, std::string &error) {
 
 graph::Attribute to_attribute(const onnx::AttributeProto &a, std::string &error) {
   switch (a.type()) {
-    case onnx::AttributeProto::FLOAT: return static_cast<double>(a.f());
-    case onnx::AttributeProto::INT: return static_cast<int64_t>(a.i());
-    case onnx::AttributeProto::STRING: return a.s();
-    case onnx::AttributeProto::TENSOR: return to_tensor_data(a.t(), error);
-    case onnx::AttributeProto::FLOATS: return std::vector<double>(a.floats().begin(), a.floats().end());
-    case onnx::AttributeProto::INTS: return std::vector<int64_t>(a.ints().begin(), a.ints().end());
+    case onnx::AttributeProto::FLOAT:
+      return static_cast<double>(a.f());
+    case onnx::AttributeProto::INT:
+      return static_cast<int64_t>(a.i());
+    case onnx::AttributeProto::STRING:
+      return a.s();
+    case onnx::AttributeProto::TENSOR:
+      return to_tensor_data(a.t(), error);
+    case onnx::AttributeProto::FLOATS:
+      return std::vector<double>(a.floats().begin(), a.floats().end());
+    case onnx::AttributeProto::INTS:
+      return std::vector<int64_t>(a.ints().begin(), a.ints().end());
     case onnx::AttributeProto::STRINGS:
       return std::vector<std::string>(a.strings().begin(), a.strings().end());
     default:
@@ -179,10 +197,10 @@ graph::Attribute to_attribute(const onnx::AttributeProto &a, std::string &error)
 /// The test models pass them as graph inputs with test data; here they become constants.
 bool is_shape_operand(const std::string &op, size_t index) {
   static const std::map<std::string, std::set<size_t>> kOperands = {
-      {"ConstantOfShape", {0}}, {"Dropout", {2}},   {"Expand", {1}},       {"Pad", {1, 3}},
+      {"ConstantOfShape", {0}}, {"Dropout", {2}},    {"Expand", {1}},       {"Pad", {1, 3}},
       {"ReduceMax", {1}},       {"ReduceMean", {1}}, {"ReduceMin", {1}},    {"ReduceProd", {1}},
-      {"ReduceSum", {1}},       {"Reshape", {1}},   {"Resize", {1, 2, 3}}, {"Slice", {1, 2, 3, 4}},
-      {"Split", {1}},           {"Squeeze", {1}},   {"Unsqueeze", {1}},    {"Upsample", {1}},
+      {"ReduceSum", {1}},       {"Reshape", {1}},    {"Resize", {1, 2, 3}}, {"Slice", {1, 2, 3, 4}},
+      {"Split", {1}},           {"Squeeze", {1}},    {"Unsqueeze", {1}},    {"Upsample", {1}},
   };
   auto it = kOperands.find(op);
   return it != kOperands.end() && it->second.count(index) > 0;
@@ -430,7 +448,8 @@ CaseResult run_case(const ManifestCase &c, const std::string &data_root) {
 }
 
 TEST(OnnxNodeTests, ManifestCasesMatchExpectedOutputs) {
-  std::string manifest = env_or("ONNX_NODE_TESTS_MANIFEST", "/work/shared/onnx-node-tests/MANIFEST.tsv");
+  std::string manifest =
+      env_or("ONNX_NODE_TESTS_MANIFEST", "/work/shared/onnx-node-tests/MANIFEST.tsv");
   std::string data_root = env_or("ONNX_NODE_TESTS_DATA", "/usr/share/libonnx-testdata/data");
   std::vector<ManifestCase> cases = read_manifest(manifest);
   if (cases.empty()) GTEST_SKIP() << "no ONNX node test manifest at " << manifest;
@@ -444,7 +463,9 @@ TEST(OnnxNodeTests, ManifestCasesMatchExpectedOutputs) {
     if (only && c.name.find(only) == std::string::npos) continue;
     CaseResult r = run_case(c, data_root);
     switch (r.status) {
-      case Status::Pass: ++passed; break;
+      case Status::Pass:
+        ++passed;
+        break;
       case Status::Fail:
         ++failed;
         failures << "  FAIL " << c.name << " (" << c.op << "): " << r.reason << "\n";
@@ -452,19 +473,21 @@ TEST(OnnxNodeTests, ManifestCasesMatchExpectedOutputs) {
           failures << "       known: " << kKnownDifferences.at(c.name) << "\n";
         }
         break;
-      case Status::Skip: ++skipped; ++skip_reasons[r.reason]; break;
+      case Status::Skip:
+        ++skipped;
+        ++skip_reasons[r.reason];
+        break;
     }
     if (c.float32) {
       ++float_total;
       if (r.status == Status::Pass) ++float_passed;
     }
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "onnx node tests: " << passed << " passed, " << failed << " failed, " << skipped
             << " skipped\n"
-            << "float32 cases: " << float_passed << "/" << float_total << " passed ("
-            << seconds << " s)\n"
+            << "float32 cases: " << float_passed << "/" << float_total << " passed (" << seconds
+            << " s)\n"
             << failures.str();
   for (const auto &[reason, count] : skip_reasons) {
     std::cout << "  skipped " << count << " (" << reason << ")\n";

@@ -52,8 +52,8 @@ std::vector<ConstantPtr> run_node(const std::string &op, const std::vector<Opera
     node.inputs.push_back(inputs[i].data ? static_cast<int>(i) : graph::kNone);
     graph::LoweringInput li;
     if (inputs[i].data) {
-      li.tensor = te::placeholder(inputs[i].data->shape, inputs[i].data->dtype,
-                                  "in" + std::to_string(i));
+      li.tensor =
+          te::placeholder(inputs[i].data->shape, inputs[i].data->dtype, "in" + std::to_string(i));
       placeholders.push_back(li.tensor);
       placeholder_data.push_back(inputs[i].data);
       if (inputs[i].constant) li.constant = inputs[i].data;
@@ -138,12 +138,15 @@ TEST(OpRegistryTest, ReduceMaxMinProdWithAttributeAxes) {
   expect_host(run1("ReduceMax", {tensor(host_tensor(x))},
                    attrs({{"axes", std::vector<int64_t>{-1}}, {"keepdims", int64_t{0}}})),
               ref::reduce(x, {2}, false, ref::ReduceKind::Max));
-  expect_host(run1("ReduceMin", {tensor(host_tensor(x))}, attrs({{"axes", std::vector<int64_t>{0, 2}}})),
-              ref::reduce(x, {0, 2}, true, ref::ReduceKind::Min));
-  expect_host(run1("ReduceProd", {tensor(host_tensor(x))}), ref::reduce(x, {}, true, ref::ReduceKind::Prod));
+  expect_host(
+      run1("ReduceMin", {tensor(host_tensor(x))}, attrs({{"axes", std::vector<int64_t>{0, 2}}})),
+      ref::reduce(x, {0, 2}, true, ref::ReduceKind::Min));
+  expect_host(run1("ReduceProd", {tensor(host_tensor(x))}),
+              ref::reduce(x, {}, true, ref::ReduceKind::Prod));
   // ReduceSum takes its axes as an input from opset 13; absent means all axes.
-  expect_host(run1("ReduceSum", {tensor(host_tensor(x)), absent()}, attrs({{"keepdims", int64_t{0}}})),
-              ref::reduce(x, {}, false, ref::ReduceKind::Sum));
+  expect_host(
+      run1("ReduceSum", {tensor(host_tensor(x)), absent()}, attrs({{"keepdims", int64_t{0}}})),
+      ref::reduce(x, {}, false, ref::ReduceKind::Sum));
 }
 
 TEST(OpRegistryTest, LrnSumsSquaresOverNeighbouringChannels) {
@@ -184,11 +187,9 @@ TEST(OpRegistryTest, PadModesAndNegativePads) {
   ConstantPtr x = floats({2, 3}, {1, 2, 3, 4, 5, 6});
   ConstantPtr pads = ints({4}, {1, 2, 0, 1});
   expect_data(run1("Pad", {tensor(x), constant(pads)}, attrs({{"mode", std::string("reflect")}})),
-              ir::Float(32), {3, 6},
-              {6, 5, 4, 5, 6, 5, 3, 2, 1, 2, 3, 2, 6, 5, 4, 5, 6, 5});
+              ir::Float(32), {3, 6}, {6, 5, 4, 5, 6, 5, 3, 2, 1, 2, 3, 2, 6, 5, 4, 5, 6, 5});
   expect_data(run1("Pad", {tensor(x), constant(pads)}, attrs({{"mode", std::string("edge")}})),
-              ir::Float(32), {3, 6},
-              {1, 1, 1, 2, 3, 3, 1, 1, 1, 2, 3, 3, 4, 4, 4, 5, 6, 6});
+              ir::Float(32), {3, 6}, {1, 1, 1, 2, 3, 3, 1, 1, 1, 2, 3, 3, 4, 4, 4, 5, 6, 6});
   // A computed fill value and a negative pad that drops the first column.
   expect_data(run1("Pad", {tensor(x), constant(ints({4}, {0, -1, 1, 0})), tensor(floats({}, {9}))}),
               ir::Float(32), {3, 2}, {2, 3, 5, 6, 9, 9});
@@ -246,16 +247,18 @@ TEST(OpRegistryTest, GemmTransposedAWithColumnBias) {
   // The fully connected form (transB, bias [N]) and an omitted C.
   ref::HostTensor w = ref::random_tensor({5, 4}, 12), bias = ref::random_tensor({5}, 13);
   ref::HostTensor x = ref::transpose(a, {1, 0});
-  expect_host(run1("Gemm", {tensor(host_tensor(x)), tensor(host_tensor(w)), tensor(host_tensor(bias))},
-                   attrs({{"transB", int64_t{1}}})),
-              ref::dense(x, w, &bias));
+  expect_host(
+      run1("Gemm", {tensor(host_tensor(x)), tensor(host_tensor(w)), tensor(host_tensor(bias))},
+           attrs({{"transB", int64_t{1}}})),
+      ref::dense(x, w, &bias));
   expect_host(run1("Gemm", {tensor(host_tensor(x)), tensor(host_tensor(w))},
                    attrs({{"transB", int64_t{1}}})),
               ref::dense(x, w, nullptr));
 }
 
 TEST(OpRegistryTest, ConvTransposeGroupsAndOutputShapeBeyondTheFullExtent) {
-  ref::HostTensor x = ref::random_tensor({1, 4, 3, 3}, 14), w = ref::random_tensor({4, 3, 3, 2}, 15);
+  ref::HostTensor x = ref::random_tensor({1, 4, 3, 3}, 14),
+                  w = ref::random_tensor({4, 3, 3, 2}, 15);
   ref::HostTensor want = ref::conv2d_transpose_nchw(x, w, {2, 1}, {1, 0, 0, 1}, {1, 1}, 2, {1, 0});
   expect_host(run1("ConvTranspose", {tensor(host_tensor(x)), tensor(host_tensor(w))},
                    attrs({{"group", int64_t{2}},
@@ -282,7 +285,8 @@ TEST(OpRegistryTest, ConvTransposeGroupsAndOutputShapeBeyondTheFullExtent) {
 }
 
 TEST(OpRegistryTest, ConvAutoPadSameUpperPutsTheOddPadAtTheEnd) {
-  ref::HostTensor x = ref::random_tensor({1, 2, 6, 5}, 18), w = ref::random_tensor({3, 2, 2, 2}, 19);
+  ref::HostTensor x = ref::random_tensor({1, 2, 6, 5}, 18),
+                  w = ref::random_tensor({3, 2, 2, 2}, 19);
   // out = ceil(in / 2) = [3, 3]; total pads [0, 1]: width pads (0, 1).
   ref::HostTensor want = ref::conv2d_nchw(x, w, {2, 2}, {0, 0, 0, 1}, {1, 1}, 1);
   expect_host(run1("Conv", {tensor(host_tensor(x)), tensor(host_tensor(w))},
@@ -335,15 +339,16 @@ TEST(OpRegistryTest, ShapeComputationsProduceInt64) {
               ir::Int(64), {2}, {5, -1});
   expect_data(run1("Constant", {}, attrs({{"value_float", 2.5}})), ir::Float(32), {}, {2.5});
   auto seven = TensorData::from_int64s({1}, {7});
-  expect_data(run1("ConstantOfShape", {constant(ints({2}, {2, 1}))}, attrs({{"value", ConstantPtr(seven)}}), 9),
+  expect_data(run1("ConstantOfShape", {constant(ints({2}, {2, 1}))},
+                   attrs({{"value", ConstantPtr(seven)}}), 9),
               ir::Int(64), {2, 1}, {7, 7});
   expect_data(run1("Squeeze", {tensor(floats({1, 2, 1}, {4, 5}))}, {}, 11), ir::Float(32), {2},
               {4, 5});
   expect_data(run1("Unsqueeze", {tensor(floats({2}, {4, 5}))},
                    attrs({{"axes", std::vector<int64_t>{-1, 0}}}), 11),
               ir::Float(32), {1, 2, 1}, {4, 5});
-  expect_data(run1("Equal", {tensor(ints({3}, {1, 2, 3})), tensor(ints({}, {2}))}), ir::Bool(),
-              {3}, {0, 1, 0});
+  expect_data(run1("Equal", {tensor(ints({3}, {1, 2, 3})), tensor(ints({}, {2}))}), ir::Bool(), {3},
+              {0, 1, 0});
 }
 
 TEST(OpRegistryTest, GatherExpandAndWhereBroadcast) {
@@ -362,9 +367,9 @@ TEST(OpRegistryTest, GatherExpandAndWhereBroadcast) {
               ir::Float(32), {2, 3, 4}, expanded);
   auto cond = TensorData::make(ir::Bool(), {2, 1});
   cond->mutable_data<uint8_t>()[0] = 1;
-  expect_data(run1("Where", {tensor(cond), tensor(ints({3}, {1, 2, 3})), tensor(ints({}, {-1}))},
-                   {}, 16),
-              ir::Int(64), {2, 3}, {1, 2, 3, -1, -1, -1});
+  expect_data(
+      run1("Where", {tensor(cond), tensor(ints({3}, {1, 2, 3})), tensor(ints({}, {-1}))}, {}, 16),
+      ir::Int(64), {2, 3}, {1, 2, 3, -1, -1, -1});
 }
 
 TEST(OpRegistryTest, VariadicOpsBroadcastEveryInput) {
@@ -382,9 +387,9 @@ TEST(OpRegistryTest, DropoutAndUpsampleLegacyForms) {
   std::vector<ConstantPtr> outs = run_node("Dropout", {tensor(x)}, attrs({{"ratio", 0.5}}), 12, 2);
   expect_data(outs[0], ir::Float(32), {1, 1, 1, 2}, {1, 2});
   expect_data(outs[1], ir::Bool(), {1, 1, 1, 2}, {1, 1});
-  expect_data(run1("Upsample", {tensor(x)},
-                   attrs({{"scales", std::vector<double>{1, 1, 2, 1.5}}}), 7),
-              ir::Float(32), {1, 1, 2, 3}, {1, 1, 2, 1, 1, 2});
+  expect_data(
+      run1("Upsample", {tensor(x)}, attrs({{"scales", std::vector<double>{1, 1, 2, 1.5}}}), 7),
+      ir::Float(32), {1, 1, 2, 3}, {1, 1, 2, 1, 1, 2});
 }
 
 }  // namespace

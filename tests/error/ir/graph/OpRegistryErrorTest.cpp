@@ -49,7 +49,8 @@ TEST(OpRegistryError, ShapeOperandMustBeConstant) {
 }
 
 TEST(OpRegistryError, EmptyOutputsAreRejected) {
-  std::vector<LoweringInput> ins = {input({4}), {te::Tensor(), TensorData::from_int64s({1}, {3})},
+  std::vector<LoweringInput> ins = {input({4}),
+                                    {te::Tensor(), TensorData::from_int64s({1}, {3})},
                                     {te::Tensor(), TensorData::from_int64s({1}, {3})}};
   EXPECT_USER_ERROR(graph::lower_node(make_node("Slice", "s", ins), ins, 13),
                     "node 's' (Slice): the output would have shape [0] (zero-size tensors are not "
@@ -57,8 +58,8 @@ TEST(OpRegistryError, EmptyOutputsAreRejected) {
 }
 
 TEST(OpRegistryError, UnsupportedResizeModeIsNamed) {
-  std::vector<LoweringInput> ins = {input({1, 1, 2, 2}), {},
-                                    {te::Tensor(), TensorData::from_floats({4}, {1, 1, 2, 2})}};
+  std::vector<LoweringInput> ins = {
+      input({1, 1, 2, 2}), {}, {te::Tensor(), TensorData::from_floats({4}, {1, 1, 2, 2})}};
   EXPECT_USER_ERROR(
       graph::lower_node(make_node("Resize", "up", ins, attrs({{"mode", std::string("cubic")}})),
                         ins, 13),
@@ -68,11 +69,10 @@ TEST(OpRegistryError, UnsupportedResizeModeIsNamed) {
 TEST(OpRegistryError, TrainingBatchNormIsRejected) {
   std::vector<LoweringInput> ins = {input({1, 2, 3}), input({2}), input({2}), input({2}),
                                     input({2})};
-  EXPECT_USER_ERROR(
-      graph::lower_node(make_node("BatchNormalization", "bn", ins,
-                                  attrs({{"training_mode", int64_t{1}}})),
-                        ins, 15),
-      "node 'bn' (BatchNormalization): only inference is supported");
+  EXPECT_USER_ERROR(graph::lower_node(make_node("BatchNormalization", "bn", ins,
+                                                attrs({{"training_mode", int64_t{1}}})),
+                                      ins, 15),
+                    "node 'bn' (BatchNormalization): only inference is supported");
 }
 
 TEST(OpRegistryError, AxisOutOfRangeShowsTheValidRange) {
