@@ -2,12 +2,11 @@
 // values, computed by a caller-supplied evaluator (codegen runs the node's own lowering).
 // Runs after infer_shapes, before eliminate_dead_code (which drops the inputs left unused).
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 
 #include "ir/graph/Passes.h"
-
-#include <map>
 
 #include "ir/graph/EvaluateTensor.h"
 #include "ir/graph/OpRegistry.h"

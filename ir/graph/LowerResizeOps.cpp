@@ -1,5 +1,6 @@
 // Lowering of ONNX Resize (opset 10, and 11+ with roi/scales/sizes inputs) and the older Upsample
 // onto ops::resize: output extents from sizes or scales, and the mode attributes mapped to enums.
+#include <algorithm>
 #include <cmath>
 
 #include "ir/graph/detail/Lowering.h"
@@ -78,24 +79,60 @@ std::vector<te::Tensor> lower_resize(const LoweringContext &ctx) {
   attrs.rounding = read_rounding(ctx);
   user_check(ctx.attrs().get_int("exclude_outside", 0) == 0)
       << ctx.describe() << ": exclude_outside = 1 is not supported";
+  user_check(ctx.attrs().get_int("antialias", 0) == 0)
+      << ctx.describe() << ": antialias = 1 is not supported";
+  // Opset 18: scales and sizes may cover only `axes`; the other dimensions keep their extent.
+  size_t rank = x.ndim();
+  std::vector<size_t> axes;
+  for (int64_t a : ctx.attrs().get_ints("axes", {})) {
+    axes.push_back(ctx.normalize_axis(a, rank, "axis"));
+  }
+  if (axes.empty()) {
+    for (size_t d = 0; d < rank; ++d) axes.push_back(d);
+  }
   auto given = [&](size_t i, const char *what) {
     return ctx.has_input(i) && (!ctx.is_constant(i) || ctx.constant(i, what)->size() > 0);
   };
+  std::vector<double> scales(rank, 1.0);
   if (given(3, "sizes")) {
-    std::vector<int64_t> sizes = ctx.constant_ints(3, "sizes");
-    user_check(sizes.size() == x.ndim())
-        << ctx.describe() << ": sizes " << shape_str(sizes) << " must have one entry per "
-        << "dimension of X with shape " << shape_str(x.shape());
-    std::vector<double> scales(x.ndim());
-    for (size_t d = 0; d < x.ndim(); ++d) {
-      user_check(sizes[d] >= 1) << ctx.describe() << ": sizes " << shape_str(sizes)
-                                << " must be positive";
+    std::vector<int64_t> given_sizes = ctx.constant_ints(3, "sizes");
+    user_check(given_sizes.size() == axes.size())
+        << ctx.describe() << ": sizes " << shape_str(given_sizes) << " must have one entry per "
+        << "resized axis (" << axes.size() << ") of X with shape " << shape_str(x.shape());
+    std::vector<int64_t> sizes = x.shape();
+    for (size_t i = 0; i < axes.size(); ++i) {
+      user_check(given_sizes[i] >= 1)
+          << ctx.describe() << ": sizes " << shape_str(given_sizes) << " must be positive";
+      sizes[axes[i]] = given_sizes[i];
+    }
+    // keep_aspect_ratio_policy (opset 18) scales every axis by the smallest or largest ratio.
+    std::string policy = ctx.attrs().get_string("keep_aspect_ratio_policy", "stretch");
+    if (policy == "not_larger" || policy == "not_smaller") {
+      double scale = policy == "not_larger" ? 1e300 : 0.0;
+      for (size_t a : axes) {
+        double r = static_cast<double>(sizes[a]) / static_cast<double>(x.dim(a));
+        scale = policy == "not_larger" ? std::min(scale, r) : std::max(scale, r);
+      }
+      for (size_t a : axes) {
+        sizes[a] = static_cast<int64_t>(std::round(scale * static_cast<double>(x.dim(a))));
+        scales[a] = scale;
+      }
+      return {ops::resize(x, sizes, scales, attrs)};
+    }
+    user_check(policy == "stretch") << ctx.describe() << ": keep_aspect_ratio_policy '" << policy
+                                    << "' is not one of stretch, not_larger, not_smaller";
+    for (size_t d = 0; d < rank; ++d) {
       scales[d] = static_cast<double>(static_cast<float>(sizes[d]) / static_cast<float>(x.dim(d)));
     }
     return {ops::resize(x, sizes, scales, attrs)};
   }
   user_check(given(2, "scales")) << ctx.describe() << ": needs the input scales or sizes";
-  return {resize_by_scales(ctx, x, ctx.constant_floats(2, "scales"), attrs)};
+  std::vector<double> given_scales = ctx.constant_floats(2, "scales");
+  user_check(given_scales.size() == axes.size())
+      << ctx.describe() << ": scales has " << given_scales.size() << " entries for " << axes.size()
+      << " resized axes of X with shape " << shape_str(x.shape());
+  for (size_t i = 0; i < axes.size(); ++i) scales[axes[i]] = given_scales[i];
+  return {resize_by_scales(ctx, x, scales, attrs)};
 }
 
 // Upsample (deprecated since opset 10): scales is an attribute in opset 7 and a constant input

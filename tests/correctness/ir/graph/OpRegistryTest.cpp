@@ -392,5 +392,18 @@ TEST(OpRegistryTest, DropoutAndUpsampleLegacyForms) {
       ir::Float(32), {1, 1, 2, 3}, {1, 1, 2, 1, 1, 2});
 }
 
+TEST(OpRegistryTest, ResizeOpset18ScalesOnlyTheListedAxes) {
+  ConstantPtr x = floats({1, 1, 2, 2}, {1, 2, 3, 4});
+  graph::Attributes a = attrs({{"axes", std::vector<int64_t>{2, 3}},
+                               {"coordinate_transformation_mode", std::string("asymmetric")},
+                               {"nearest_mode", std::string("floor")}});
+  expect_data(run1("Resize", {tensor(x), absent(), constant(floats({2}, {2, 2}))}, a, 18),
+              ir::Float(32), {1, 1, 4, 4}, {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4});
+  // not_larger keeps the aspect ratio: sizes [3, 8] become [3, 3] (scale 1.5).
+  a.set("keep_aspect_ratio_policy", std::string("not_larger"));
+  expect_data(run1("Resize", {tensor(x), absent(), absent(), constant(ints({2}, {3, 8}))}, a, 18),
+              ir::Float(32), {1, 1, 3, 3}, {1, 1, 2, 1, 1, 2, 3, 3, 4});
+}
+
 }  // namespace
 }  // namespace autotune::test
