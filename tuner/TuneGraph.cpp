@@ -1,0 +1,130 @@
+// The tuning recipe, top to bottom: load and optimize the model, extract its tasks, split the
+// trial budget, tune each task against the database, and print what was gained.
+#include "tuner/TuneGraph.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "codegen/Target.h"
+#include "db/DatabasePath.h"
+#include "db/SqliteDatabase.h"
+#include "measure/Builder.h"
+#include "measure/Runner.h"
+#include "tuner/Progress.h"
+
+namespace autotune::tuner {
+
+std::vector<int64_t> allocate_trials(const std::vector<double> &weights, int64_t budget,
+                                     int64_t per_task, int64_t min_per_task) {
+  std::vector<int64_t> out(weights.size(), per_task);
+  if (budget <= 0 || weights.empty()) return out;
+  double total = 0;
+  for (double w : weights) total += w;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    double share = total > 0 ? weights[i] / total : 1.0 / weights.size();
+    out[i] = std::max<int64_t>(min_per_task, static_cast<int64_t>(std::llround(share * budget)));
+  }
+  return out;
+}
+
+namespace {
+
+bool selected(const std::vector<std::string> &filters, size_t index, const std::string &name) {
+  if (filters.empty()) return true;
+  for (const std::string &f : filters) {
+    if (f == std::to_string(index) || name.find(f) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string ms(double s) {
+  if (!std::isfinite(s)) return "failed";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", s * 1e3);
+  return buf;
+}
+
+}  // namespace
+
+std::vector<TaskSummary> tune_model(const std::string &model_path, const TuneGraphOptions &opt) {
+  // 1. Model -> fused graph -> tasks.
+  graph::Graph fused = load_optimized_model(model_path, opt.load);
+  codegen::Target target = codegen::Target::host();
+  std::vector<searchspace::Task> tasks =
+      searchspace::extract_tasks(fused, target.str(), target.float_lanes());
+  std::vector<searchspace::Task *> chosen;
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    if (selected(opt.tasks, i, tasks[i].name)) chosen.push_back(&tasks[i]);
+  }
+  user_check(!chosen.empty()) << "no task of '" << model_path << "' matches --tasks";
+  std::fprintf(stderr, "autotune: %zu tasks in '%s' for target '%s'\n", chosen.size(),
+               model_path.c_str(), target.str().c_str());
+
+  // 2. Budget per task.
+  std::vector<double> weights;
+  for (const auto *t : chosen) weights.push_back(t->flops * static_cast<double>(t->count));
+  std::vector<int64_t> trials =
+      allocate_trials(weights, opt.budget, opt.task.trials, opt.task.batch_size);
+
+  // 3. Tune each task against the database.
+  std::string db_path = opt.db_path.empty() ? db::default_database_path() : opt.db_path;
+  auto db = db::SqliteDatabase::open(db_path, db::SqliteDatabase::Mode::ReadWrite);
+  std::string work_dir = (std::filesystem::temp_directory_path() /
+                          ("autotune-build-" + std::to_string(::getpid())))
+                             .string();
+  std::filesystem::create_directories(work_dir);
+  measure::Builder builder(opt.build_threads, opt.build_timeout_s, work_dir);
+  measure::LocalRunner runner(opt.threads);
+  ProgressDisplay display;
+  std::vector<TaskSummary> summary;
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    const searchspace::Task &task = *chosen[i];
+    TuneOptions to = opt.task;
+    to.trials = trials[i];
+    to.float_lanes = target.float_lanes();
+    to.parallel = opt.threads > 1;
+    display.begin_task(static_cast<int>(i), static_cast<int>(chosen.size()), task.name);
+    TaskOutcome out = tune_task(task, to, builder, runner, *db,
+                                [&](int64_t done, int64_t total, double gflops, double elapsed) {
+                                  display.update(done, total, gflops, elapsed);
+                                });
+    char line[256];
+    std::snprintf(line, sizeof line, "%s%s ms -> %s ms (x%.2f), %ld trials, %ld errors",
+                  out.already_done ? "already tuned: " : "", ms(out.default_s).c_str(),
+                  ms(out.best_s).c_str(),
+                  std::isfinite(out.default_s) && std::isfinite(out.best_s) && out.best_s > 0
+                      ? out.default_s / out.best_s
+                      : 0.0,
+                  static_cast<long>(out.trials_total), static_cast<long>(out.errors));
+    display.end_task(line);
+    summary.push_back({task.name, out, task.flops, task.count});
+  }
+  std::filesystem::remove_all(work_dir);
+
+  // 4. The table.
+  std::printf("%-4s %-52s %5s %10s %10s %8s %7s %6s\n", "task", "kernel", "count", "default_ms",
+              "best_ms", "speedup", "trials", "errors");
+  double before = 0, after = 0;
+  for (size_t i = 0; i < summary.size(); ++i) {
+    const TaskSummary &s = summary[i];
+    double speed = std::isfinite(s.outcome.default_s) && std::isfinite(s.outcome.best_s)
+                       ? s.outcome.default_s / s.outcome.best_s
+                       : 0;
+    std::printf("%-4zu %-52.52s %5ld %10s %10s %8.2f %7ld %6ld\n", i, s.name.c_str(),
+                static_cast<long>(s.count), ms(s.outcome.default_s).c_str(),
+                ms(s.outcome.best_s).c_str(), speed, static_cast<long>(s.outcome.trials_total),
+                static_cast<long>(s.outcome.errors));
+    if (std::isfinite(s.outcome.default_s) && std::isfinite(s.outcome.best_s)) {
+      before += s.outcome.default_s * s.count;
+      after += s.outcome.best_s * s.count;
+    }
+  }
+  if (after > 0) {
+    std::printf("tuned kernels: %.3f ms -> %.3f ms per inference (x%.2f); database: %s\n",
+                before * 1e3, after * 1e3, before / after, db_path.c_str());
+  }
+  return summary;
+}
+
+}  // namespace autotune::tuner

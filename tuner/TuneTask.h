@@ -1,0 +1,57 @@
+// The tuning loop of one task: propose -> build -> measure -> record -> learn, resumable from
+// the database and stoppable early.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "db/Database.h"
+#include "measure/MeasureTypes.h"
+#include "searchspace/Task.h"
+#include "tuner/Tuner.h"
+
+namespace autotune::measure {
+class Builder;
+class Runner;
+}  // namespace autotune::measure
+
+namespace autotune::tuner {
+
+struct TuneOptions {
+  int64_t trials = 100;        ///< trials per task, counting those already in the database
+  int batch_size = 8;          ///< configs built and measured per round (one transaction each)
+  int64_t early_stopping = 0;  ///< stop after this many trials without improvement (0: never)
+  std::string tuner = "ga";
+  uint64_t seed = 1;
+  measure::TimingOptions timing;
+  std::string device = "local";
+  int float_lanes = 8;
+  bool parallel = false;       ///< emit parallel loops in candidates (match the deployment)
+};
+
+/// What happened to one task.
+struct TaskOutcome {
+  double default_s = 0;     ///< the default schedule's time (+inf when it failed)
+  double best_s = 0;        ///< best time over all records of the task (+inf when none ran)
+  int64_t best_index = -1;
+  int64_t trials_run = 0;   ///< measured in this session
+  int64_t trials_total = 0; ///< in the database after this session
+  int64_t errors = 0;       ///< failed trials of this session
+  bool already_done = false;  ///< the task was at its budget before this session
+};
+
+/// Progress after each batch: trials done (of `total`), best GFLOP/s so far, seconds elapsed.
+using ProgressFn = std::function<void(int64_t done, int64_t total, double best_gflops,
+                                      double elapsed_s)>;
+
+/// Tunes `task` until it has `opt.trials` records (or the space or early stopping ends it).
+/// Every measured batch is committed to `db` before the next one starts, so a killed run loses
+/// at most the batch in flight, and a rerun skips every config already measured.
+TaskOutcome tune_task(const searchspace::Task &task, const TuneOptions &opt,
+                      measure::Builder &builder, measure::Runner &runner, db::Database &db,
+                      const ProgressFn &progress = {});
+
+/// The autotune version string stored with every record.
+const char *autotune_version();
+
+}  // namespace autotune::tuner
