@@ -12,7 +12,8 @@
 #include "ir/core/IRPrinter.h"
 #include "ir/graph/LowerFused.h"
 #include "ir/lower/Lower.h"
-#include "searchspace/DefaultSchedule.h"
+#include "searchspace/ScheduleKernel.h"
+#include "searchspace/Task.h"
 
 namespace autotune::codegen {
 
@@ -124,9 +125,8 @@ std::unique_ptr<CompiledModel> build_model(const Graph &g, const BuildOptions &o
   }
 
   // 1. Lower every fused kernel; identical kernels are compiled once.
-  searchspace::CpuOptions cpu;
-  cpu.float_lanes = opt.target.float_lanes();
-  cpu.parallel = opt.parallel;
+  const int lanes = opt.target.float_lanes();
+  std::set<std::string> untuned_keys;
   std::vector<ir::LoweredFunc> funcs;
   std::map<std::string, std::string> kernel_by_text;
   std::vector<runtime::KernelCall> calls;
@@ -136,7 +136,19 @@ std::unique_ptr<CompiledModel> build_model(const Graph &g, const BuildOptions &o
     internal_check(node.domain == "autotune" && node.op_type == "fused" && node.body)
         << node.describe() << " is not a fused kernel; run fuse_operators first";
     graph::FusedCompute fc = graph::lower_fused(*node.body);
-    te::Schedule sch = searchspace::default_schedule(fc.outputs, cpu);
+    // A tuned config from the database when the kernel is tunable and one exists.
+    std::string config;
+    if (opt.tuned_config && searchspace::find_template(fc)) {
+      std::string key =
+          searchspace::workload_key(searchspace::workload_text(*node.body), opt.target.str());
+      config = opt.tuned_config(key);
+      if (config.empty() && untuned_keys.insert(key).second) {
+        model->untuned_.push_back(node.name + " (" + node.attrs.get_string("anchor", "") +
+                                  ", workload " + key + ")");
+      }
+      if (!config.empty()) ++model->tuned_;
+    }
+    te::Schedule sch = searchspace::schedule_kernel(fc, config, lanes, opt.parallel);
     std::vector<te::Tensor> args;
     std::vector<ValueId> arg_values;
     for (size_t u : fc.used_inputs) {

@@ -2,6 +2,7 @@
 // distinct fused body, a static memory plan, and the executor that calls them.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@ class JitModule;
 struct BuildOptions {
   Target target = Target::host();
   bool parallel = true;  ///< emit parallel loops (they run on autotune_set_num_threads threads)
+  /// The tuned config (JSON) of a tunable kernel by workload key, or "" when there is none;
+  /// typically the best record of the tuning database. Unset: every kernel keeps its default.
+  std::function<std::string(const std::string &workload_key)> tuned_config;
 };
 
 /// Name, type and shape of a model input or output.
@@ -40,6 +44,10 @@ class CompiledModel {
   int64_t constant_bytes() const { return executor_->constant_bytes(); }
   size_t num_kernel_calls() const { return executor_->num_kernels(); }
   size_t num_distinct_kernels() const { return distinct_kernels_; }
+  /// Tunable kernels for which tuned_config had no config (one entry per workload).
+  const std::vector<std::string> &untuned_kernels() const { return untuned_; }
+  /// Kernels built from a tuned config.
+  size_t num_tuned_kernels() const { return tuned_; }
   /// With AUTOTUNE_PROFILE=1: one line per kernel call (name, fused node, total ms), slowest first.
   std::string profile_report() const;
 
@@ -58,6 +66,8 @@ class CompiledModel {
   std::vector<OutputCopy> copies_;
   size_t distinct_kernels_ = 0;
   std::vector<std::string> call_nodes_;  ///< fused node name of each call
+  std::vector<std::string> untuned_;
+  size_t tuned_ = 0;
 };
 
 /// Compiles `g`, whose nodes must all be autotune.fused (see graph::fuse_operators).

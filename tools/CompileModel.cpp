@@ -1,24 +1,49 @@
-// import -> supported-op check -> graph pipeline -> build.
+// load -> look up best configs -> build, with a clear account of what is not tuned.
 #include "tools/CompileModel.h"
 
-#include "codegen/EvaluateNode.h"
-#include "ir/graph/GraphPipeline.h"
-#include "ir/graph/OpRegistry.h"
-#include "ir/graph/onnx/OnnxImporter.h"
+#include <cstdio>
+#include <filesystem>
+
+#include "db/DatabasePath.h"
+#include "db/SqliteDatabase.h"
 
 namespace autotune::tools {
 
 std::unique_ptr<codegen::CompiledModel> compile_onnx_model(const std::string &model_path,
                                                            const CompileOptions &opt) {
-  graph::ImportOptions import_opt;
-  import_opt.input_shapes = opt.input_shapes;
-  graph::Graph g = graph::import_onnx(model_path, import_opt);
-  graph::check_supported_ops(g, [](const std::string &op) { return graph::is_supported_op(op); });
-  graph::GraphOptions gopt;
-  gopt.blocked_layout = opt.blocked_layout;
-  graph::Graph optimized = graph::optimize_graph(g, codegen::evaluate_node, gopt);
-  g = graph::Graph();  // drop the imported weights before building
-  return codegen::build_model(optimized);
+  graph::Graph optimized = tuner::load_optimized_model(model_path, opt.load);
+  codegen::BuildOptions bopt;
+  bopt.parallel = opt.parallel;
+  std::string db_path = opt.db_path;
+  if (db_path.empty() && std::filesystem::exists(db::default_database_path())) {
+    db_path = db::default_database_path();
+  }
+  std::unique_ptr<db::SqliteDatabase> db;
+  if (!db_path.empty()) {
+    db = db::SqliteDatabase::open(db_path, db::SqliteDatabase::Mode::ReadOnly);
+    std::string target = bopt.target.str();
+    bopt.tuned_config = [&db, target](const std::string &key) -> std::string {
+      auto best = db->best_record(key, target);
+      return best ? best->config_json : std::string();
+    };
+  } else {
+    bopt.tuned_config = [](const std::string &) { return std::string(); };
+  }
+  auto model = codegen::build_model(optimized, bopt);
+  const auto &untuned = model->untuned_kernels();
+  if (!untuned.empty()) {
+    std::string where = db_path.empty() ? "no tuning database" : "database '" + db_path + "'";
+    std::string list;
+    for (const std::string &k : untuned) list += "\n  " + k;
+    user_check(!opt.require_tuned)
+        << untuned.size() << " tunable kernel(s) of '" << model_path << "' have no tuning record ("
+        << where << "):" << list;
+    std::fprintf(stderr,
+                 "autotune: warning: %zu tunable kernel(s) have no tuning record (%s) and use "
+                 "the default schedule:%s\n",
+                 untuned.size(), where.c_str(), list.c_str());
+  }
+  return model;
 }
 
 }  // namespace autotune::tools

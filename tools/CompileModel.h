@@ -1,21 +1,25 @@
-// The path from an ONNX file to a runnable model, shared by `autotune run` and `autotune bench`.
+// The path from an ONNX file to a runnable model, shared by `autotune run` and `autotune bench`:
+// load and optimize, then build with the tuning database's best configs.
 #pragma once
 
-#include <map>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "codegen/BuildGraph.h"
+#include "tuner/LoadModel.h"
 
 namespace autotune::tools {
 
 struct CompileOptions {
-  std::map<std::string, std::vector<int64_t>> input_shapes;  ///< overrides of input shapes
-  bool blocked_layout = true;
+  tuner::LoadOptions load;
+  /// Tuning database to read best configs from; empty: the default database if it exists.
+  std::string db_path;
+  bool require_tuned = false;  ///< a tunable kernel without a record is an error, not a warning
+  bool parallel = true;
 };
 
-/// Imports, checks, optimizes and compiles `model_path` for the host. UserError on bad input.
+/// Imports, optimizes and compiles `model_path` for the host. Warns on stderr (or, with
+/// require_tuned, fails) naming every tunable kernel the database has no record for.
 std::unique_ptr<codegen::CompiledModel> compile_onnx_model(const std::string &model_path,
                                                            const CompileOptions &opt);
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 #include <random>
+#include <sstream>
 
 #include "codegen/runtime/ThreadPool.h"
 #include "ir/graph/NpyFile.h"
@@ -15,6 +16,7 @@
 #include "ir/support/Error.h"
 #include "tools/CompileModel.h"
 #include "tools/Demo.h"
+#include "tuner/TuneGraph.h"
 
 using namespace autotune;
 
@@ -57,10 +59,10 @@ std::shared_ptr<graph::TensorData> read_input_file(const std::string &path) {
 }
 
 int run_command(const std::string &model_path, const std::vector<std::string> &input_args,
-                const std::string &output_dir, int threads) {
+                const std::string &output_dir, int threads, const tools::CompileOptions &copt) {
   autotune_set_num_threads(threads);
   auto files = parse_inputs(input_args);
-  auto model = tools::compile_onnx_model(model_path, {});
+  auto model = tools::compile_onnx_model(model_path, copt);
   std::vector<std::string> missing;
   for (const auto &in : model->inputs()) {
     if (!files.count(in.name)) missing.push_back(in.name);
@@ -108,10 +110,11 @@ int run_command(const std::string &model_path, const std::vector<std::string> &i
   return 0;
 }
 
-int bench_command(const std::string &model_path, int threads, int repeat) {
+int bench_command(const std::string &model_path, int threads, int repeat,
+                  const tools::CompileOptions &copt) {
   autotune_set_num_threads(threads);
   auto t0 = std::chrono::steady_clock::now();
-  auto model = tools::compile_onnx_model(model_path, {});
+  auto model = tools::compile_onnx_model(model_path, copt);
   double compile_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::vector<std::unique_ptr<HostBuffer>> bufs;
   std::vector<const void *> ins;
@@ -141,14 +144,24 @@ int bench_command(const std::string &model_path, int threads, int repeat) {
   }
   std::sort(ms.begin(), ms.end());
   std::printf("model=%s threads=%d repeat=%d compile_s=%.2f kernels=%zu distinct=%zu "
-              "arena_mb=%.2f\n",
+              "tuned=%zu untuned=%zu arena_mb=%.2f\n",
               model_path.c_str(), threads, repeat, compile_s, model->num_kernel_calls(),
-              model->num_distinct_kernels(), model->arena_bytes() / 1048576.0);
+              model->num_distinct_kernels(), model->num_tuned_kernels(),
+              model->untuned_kernels().size(), model->arena_bytes() / 1048576.0);
   std::printf("median_ms=%.3f min_ms=%.3f max_ms=%.3f\n", ms[ms.size() / 2], ms.front(), ms.back());
   if (const char *p = std::getenv("AUTOTUNE_PROFILE"); p && std::atoi(p)) {
     std::printf("%s", model->profile_report().c_str());
   }
   return 0;
+}
+
+/// `autotune --model M ...` (no subcommand) means `autotune tune --model M ...`.
+std::vector<std::string> with_default_subcommand(int argc, char **argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  if (args.size() > 1 && args[1].rfind("--", 0) == 0 && args[1] != "--help") {
+    args.insert(args.begin() + 1, "tune");
+  }
+  return args;
 }
 
 }  // namespace
@@ -163,9 +176,10 @@ int main(int argc, char **argv) {
   demo->add_option("--size", n, "matrix size n (n x n x n)")->check(CLI::Range(1, 8192));
   demo->add_option("--threads", demo_threads, "worker threads")->check(CLI::Range(1, 256));
 
-  std::string model, output_dir, device = "local";
+  std::string model, output_dir, device = "local", db_path;
   std::vector<std::string> inputs;
   int threads = 1, repeat = 20;
+  bool require_tuned = false;
   CLI::App *run = app.add_subcommand("run", "run an ONNX model on inputs and write its outputs");
   run->add_option("--model", model, "the ONNX model")->required();
   run->add_option("--device", device, "where to run (local)");
@@ -178,14 +192,59 @@ int main(int argc, char **argv) {
   bench->add_option("--device", device, "where to run (local)");
   bench->add_option("--threads", threads, "worker threads")->check(CLI::Range(1, 256));
   bench->add_option("--repeat", repeat, "timed runs")->check(CLI::Range(1, 100000));
+  for (CLI::App *sub : {run, bench}) {
+    sub->add_option("--db", db_path,
+                    "tuning database to read best configs from (default: " +
+                        std::string("$AUTOTUNE_DB or ~/.local/share/autotune/tuning.db, if present)"));
+    sub->add_flag("--require-tuned", require_tuned,
+                  "fail when a tunable kernel has no tuning record");
+  }
 
-  CLI11_PARSE(app, argc, argv);
+  tuner::TuneGraphOptions topt;
+  std::string tasks_csv;
+  CLI::App *tune = app.add_subcommand(
+      "tune", "tune every task of a model on a device and record the measurements "
+              "(also: autotune --model M --device D ...)");
+  tune->add_option("--model", model, "the ONNX model")->required();
+  tune->add_option("--device", device, "the device to tune for (local)");
+  tune->add_option("--trials", topt.task.trials, "trials per task")->check(CLI::Range(1, 1000000));
+  tune->add_option("--budget", topt.budget, "total trials over all tasks (overrides --trials)");
+  tune->add_option("--tuner", topt.task.tuner, "random, grid or ga")
+      ->check(CLI::IsMember({"random", "grid", "ga"}));
+  tune->add_option("--db", topt.db_path,
+                   "tuning database (default: $AUTOTUNE_DB or ~/.local/share/autotune/tuning.db)");
+  tune->add_option("--timeout", topt.task.timing.timeout_s, "seconds before a run is abandoned");
+  tune->add_option("--early-stopping", topt.task.early_stopping,
+                   "stop a task after this many trials without improvement");
+  tune->add_option("--tasks", tasks_csv, "comma-separated task indices or name substrings");
+  tune->add_option("--threads", topt.threads, "threads of the measured kernels")
+      ->check(CLI::Range(1, 256));
+  tune->add_option("--batch", topt.task.batch_size, "configs per measured batch")
+      ->check(CLI::Range(1, 1024));
+  tune->add_option("--seed", topt.task.seed, "tuner random seed");
+
+  std::vector<std::string> args = with_default_subcommand(argc, argv);
+  std::vector<char *> argp;
+  for (std::string &a : args) argp.push_back(a.data());
+  CLI11_PARSE(app, static_cast<int>(argp.size()), argp.data());
   try {
     user_check(device == "local") << "unknown device '" << device
                                   << "' (this build supports --device local)";
+    tools::CompileOptions copt;
+    copt.db_path = db_path;
+    copt.require_tuned = require_tuned;
     if (*demo) return tools::run_demo(n, demo_threads);
-    if (*run) return run_command(model, inputs, output_dir, threads);
-    if (*bench) return bench_command(model, threads, repeat);
+    if (*run) return run_command(model, inputs, output_dir, threads, copt);
+    if (*bench) return bench_command(model, threads, repeat, copt);
+    if (*tune) {
+      std::stringstream ss(tasks_csv);
+      for (std::string item; std::getline(ss, item, ',');) {
+        if (!item.empty()) topt.tasks.push_back(item);
+      }
+      topt.task.device = device;
+      tuner::tune_model(model, topt);
+      return 0;
+    }
   } catch (const UserError &e) {
     std::cerr << "autotune: error: " << e.what() << "\n";
     return 1;
