@@ -89,14 +89,18 @@ std::vector<TaskSummary> tune_model(const std::string &model_path, const TuneGra
                                 [&](int64_t done, int64_t total, double gflops, double elapsed) {
                                   display.update(done, total, gflops, elapsed);
                                 });
-    char line[256];
-    std::snprintf(line, sizeof line, "%s%s ms -> %s ms (x%.2f), %ld trials, %ld errors",
+    char line[320];
+    std::snprintf(line, sizeof line,
+                  "%s%s ms -> %s ms (x%.2f), %ld trials, %ld errors; this run: %ld trials in "
+                  "%.1fs (%.2f trials/s), build median %.0f ms",
                   out.already_done ? "already tuned: " : "", ms(out.default_s).c_str(),
                   ms(out.best_s).c_str(),
                   std::isfinite(out.default_s) && std::isfinite(out.best_s) && out.best_s > 0
                       ? out.default_s / out.best_s
                       : 0.0,
-                  static_cast<long>(out.trials_total), static_cast<long>(out.errors));
+                  static_cast<long>(out.trials_total), static_cast<long>(out.errors),
+                  static_cast<long>(out.trials_run), out.session_s,
+                  out.session_s > 0 ? out.trials_run / out.session_s : 0.0, out.build_ms_median);
     display.end_task(line);
     summary.push_back({task.name, out, task.flops, task.count});
   }

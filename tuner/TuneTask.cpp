@@ -11,6 +11,7 @@
 //     without a better time.
 #include "tuner/TuneTask.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -106,6 +107,7 @@ TaskOutcome tune_task(const searchspace::Task &task, const TuneOptions &opt,
   double best_at_last_gain = tuner->best_cost();
   int64_t since_gain = 0;
   bool measure_default = !tuner->visited().count(default_cfg.index());
+  std::vector<double> build_ms;
   while (total < opt.trials) {
     int64_t want = std::min<int64_t>(opt.batch_size, opt.trials - total);
     std::vector<int64_t> batch;
@@ -135,6 +137,7 @@ TaskOutcome tune_task(const searchspace::Task &task, const TuneOptions &opt,
       inputs.push_back(std::move(in));
     }
     std::vector<measure::BuildResult> built = builder.build(inputs);
+    for (const measure::BuildResult &b : built) build_ms.push_back(b.build_s * 1e3);
     std::vector<measure::RunInput> runs;
     std::vector<size_t> run_of;
     for (size_t i = 0; i < built.size(); ++i) {
@@ -208,6 +211,12 @@ TaskOutcome tune_task(const searchspace::Task &task, const TuneOptions &opt,
     if (!tuner->has_next()) break;
   }
   builder.cleanup({ref});
+  if (!build_ms.empty()) {
+    std::nth_element(build_ms.begin(), build_ms.begin() + build_ms.size() / 2, build_ms.end());
+    outcome.build_ms_median = build_ms[build_ms.size() / 2];
+  }
+  outcome.session_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   outcome.trials_total = total;
   outcome.best_s = tuner->best_cost() < 1e299 ? tuner->best_cost() : kInf;
   outcome.best_index = tuner->best_index();

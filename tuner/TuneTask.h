@@ -38,6 +38,8 @@ struct TaskOutcome {
   int64_t trials_total = 0; ///< in the database after this session
   int64_t errors = 0;       ///< failed trials of this session
   bool already_done = false;  ///< the task was at its budget before this session
+  double build_ms_median = 0;  ///< median wall time of one candidate build in this session
+  double session_s = 0;        ///< wall time of this session's tuning of the task
 };
 
 /// Progress after each batch: trials done (of `total`), best GFLOP/s so far, seconds elapsed.
