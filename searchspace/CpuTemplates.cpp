@@ -4,6 +4,7 @@
 
 #include "ir/ops/Conv2d.h"
 #include "ir/ops/MatmulPacked.h"
+#include "searchspace/KernelAnchor.h"
 
 #include <algorithm>
 
@@ -95,6 +96,12 @@ void schedule_conv2d_nchwc(Schedule &sch, const Tensor &conv, const Tensor &out,
                            const Conv2dNchwcParams &p) {
   internal_check(conv.ndim() == 5 && out.shape() == conv.shape())
       << "blocked conv schedule needs a 5-D conv and an output of the same shape";
+  user_check(p.reg_n >= 1 && p.reg_h >= 1)
+      << "blocked conv schedule of '" << conv.name() << "': register tile " << p.reg_h << "x"
+      << p.reg_n << " must be positive";
+  user_check(p.parallel_fuse >= 1 && p.parallel_fuse <= 3)
+      << "blocked conv schedule of '" << conv.name() << "': parallel_fuse must be 1, 2 or 3, got "
+      << p.parallel_fuse;
   // The padded input, when there is one, is computed once per kernel call.
   for (const Tensor &in : te::input_tensors(conv)) {
     if (in.is_placeholder()) continue;
@@ -102,8 +109,8 @@ void schedule_conv2d_nchwc(Schedule &sch, const Tensor &conv, const Tensor &out,
     ps.vectorize(in.axis()[4]);
     if (p.parallel) ps.parallel(ps.fuse(in.axis()[0], in.axis()[1]));
   }
-  // Accumulate a register tile of reg_n columns x one channel block in a local buffer; the
-  // output stage (the conv's copy-out or the fused epilogue) writes it back.
+  // Accumulate a register tile of reg_h rows x reg_n columns x one channel block in a local
+  // buffer; the output stage (the conv's copy-out or the fused epilogue) writes it back.
   Tensor acc = conv;
   if (out.same_as(conv)) {
     acc = sch.cache_write(conv, "local");
@@ -114,23 +121,124 @@ void schedule_conv2d_nchwc(Schedule &sch, const Tensor &conv, const Tensor &out,
   Stage so = sch[out];
   const auto &ax = out.axis();
   int64_t reg_n = std::min(p.reg_n, out.dim(3));
+  int64_t reg_h = std::min(p.reg_h, out.dim(2));
+  // Rows are split only for multi-row tiles, so that one-row tiles keep the plain nest.
+  IterVar oho = ax[2], ohi;
+  if (reg_h > 1) {
+    Stage::SplitResult rows = so.split(ax[2], reg_h);
+    oho = rows.outer;
+    ohi = rows.inner;
+  }
   auto [owo, owi] = so.split(ax[3], reg_n);
-  so.reorder({ax[0], ax[1], ax[2], owo, owi, ax[4]});
-  so.unroll(owi);
+  if (reg_h > 1) {
+    so.reorder({ax[0], ax[1], oho, owo, ohi, owi, ax[4]});
+    so.unroll(ohi);
+  } else {
+    so.reorder({ax[0], ax[1], ax[2], owo, owi, ax[4]});
+  }
+  if (reg_n > 1) so.unroll(owi);
   so.vectorize(ax[4]);
-  if (p.parallel) so.parallel(so.fuse(so.fuse(ax[0], ax[1]), ax[2]));
+  IterVar row_loop = oho;
+  if (p.parallel) {
+    IterVar fused = ax[0];
+    if (p.parallel_fuse >= 2) fused = so.fuse(fused, ax[1]);
+    if (p.parallel_fuse >= 3) row_loop = fused = so.fuse(fused, oho);
+    so.parallel(fused);
+  }
 
   Stage sl = sch[acc];
-  sl.compute_at(so, owo);
   const auto &lx = acc.axis();
-  std::vector<IterVar> order(acc.reduce_axis().begin(), acc.reduce_axis().end());
-  order.push_back(lx[3]);
+  const auto &raxes = acc.reduce_axis();
+  std::vector<IterVar> reductions(raxes.begin(), raxes.end());
+  if (!p.reduce_order.empty()) {
+    user_check(p.reduce_order.size() == raxes.size())
+        << "blocked conv schedule of '" << conv.name() << "': reduce_order names "
+        << p.reduce_order.size() << " loops, the conv has " << raxes.size();
+    for (size_t i = 0; i < raxes.size(); ++i) {
+      int r = p.reduce_order[i];
+      user_check(r >= 0 && r < static_cast<int>(raxes.size()))
+          << "blocked conv schedule of '" << conv.name() << "': reduce_order position " << r
+          << " is out of range";
+      reductions[i] = raxes[r];
+    }
+  }
+  std::vector<IterVar> order;
+  IterVar col;  // the accumulator's unrolled column loop
+  if (p.acc_at_row) {
+    sl.compute_at(so, row_loop);
+    auto [aowo, aowi] = sl.split(lx[3], reg_n);
+    col = aowi;
+    order.push_back(aowo);
+  } else {
+    sl.compute_at(so, owo);
+    col = lx[3];
+  }
+  order.insert(order.end(), reductions.begin(), reductions.end());
+  if (reg_h > 1) order.push_back(lx[2]);
+  order.push_back(col);
   order.push_back(lx[4]);
   sl.reorder(order);
-  // Reduction axes are ic_outer, ry, rx, ic_inner (dense) or ry, rx (depthwise).
-  if (p.unroll_kw && acc.reduce_axis().size() >= 3) sl.unroll(acc.reduce_axis()[2]);
-  sl.unroll(lx[3]);
+  // The kernel-column loop is the reduction that indexes the data's width (dimension 3).
+  if (p.unroll_kw) {
+    std::vector<int> dims = reduce_axis_dims(acc, te::input_tensors(acc).at(0));
+    for (size_t r = 0; r < raxes.size(); ++r) {
+      if (dims[r] == 3 && *as_const_int(raxes[r].dom().extent) > 1) sl.unroll(raxes[r]);
+    }
+  }
+  if (reg_h > 1) sl.unroll(lx[2]);
+  if (reg_n > 1) sl.unroll(col);
   sl.vectorize(lx[4]);
+}
+
+void schedule_dense(Schedule &sch, const Tensor &mm, const Tensor &out, const DenseParams &p) {
+  internal_check(mm.ndim() == 2 && mm.reduce_axis().size() == 1 && out.shape() == mm.shape())
+      << "dense schedule needs a matrix product with one reduction and an output of its shape";
+  user_check(p.tile_m >= 1 && p.tile_n >= 1 && p.tile_k >= 1)
+      << "dense schedule of '" << mm.name() << "': tiles " << p.tile_m << "x" << p.tile_n << "x"
+      << p.tile_k << " must be positive";
+  Tensor acc = mm;
+  if (out.same_as(mm)) {
+    acc = sch.cache_write(mm, "local");
+  } else {
+    sch[mm].set_scope("local");
+  }
+  Stage so = sch[out];
+  const auto &ax = out.axis();
+  int64_t tile_m = std::min(p.tile_m, out.dim(0)), tile_n = std::min(p.tile_n, out.dim(1));
+  auto [mo, mi] = so.split(ax[0], tile_m);
+  auto [no, ni] = so.split(ax[1], tile_n);
+  IterVar tiles;
+  if (p.n_outer) {
+    so.reorder({no, mo, mi, ni});
+    tiles = so.fuse(no, mo);
+  } else {
+    so.reorder({mo, no, mi, ni});
+    tiles = so.fuse(mo, no);
+  }
+  if (tile_m > 1) so.unroll(mi);
+  so.vectorize(ni);
+  if (p.parallel) so.parallel(tiles);
+
+  Stage sl = sch[acc];
+  sl.compute_at(so, tiles);
+  const auto &lx = acc.axis();
+  IterVar k = acc.reduce_axis()[0];
+  int64_t tile_k = std::min(p.tile_k, *as_const_int(k.dom().extent));
+  std::vector<IterVar> order;
+  IterVar ki;
+  if (tile_k > 1) {
+    auto [ko, kin] = sl.split(k, tile_k);
+    ki = kin;
+    order = {ko, ki};
+  } else {
+    order = {k};
+  }
+  order.push_back(lx[0]);
+  order.push_back(lx[1]);
+  sl.reorder(order);
+  if (p.unroll_k && ki.defined()) sl.unroll(ki);
+  if (tile_m > 1) sl.unroll(lx[0]);
+  sl.vectorize(lx[1]);
 }
 
 }  // namespace autotune::searchspace

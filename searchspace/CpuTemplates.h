@@ -31,21 +31,57 @@ ScheduledKernel matmul_packed_schedule(int64_t M, int64_t N, int64_t K, const Ma
 void schedule_matmul_packed(te::Schedule &sch, const te::Tensor &c, const te::Tensor &out,
                             const MatmulParams &p);
 
-/// Knobs of the blocked (NCHW[x]c) convolution schedule.
+/// Knobs of the blocked (NCHW[x]c) convolution schedule. The defaults (with reg_n from
+/// default_reg_n) are the untuned schedule.
 struct Conv2dNchwcParams {
   int64_t ic_bn = 16;    ///< input channel block (innermost dim of data)
   int64_t oc_bn = 16;    ///< output channel block (vectorized)
-  int64_t reg_n = 4;     ///< output columns per register tile (unrolled)
+  int64_t reg_n = 4;     ///< output columns per register tile (unrolled; a guard covers the rest)
+  int64_t reg_h = 1;     ///< output rows per register tile (unrolled when > 1)
+  /// Unroll the reduction loop over kernel columns (rx), wherever reduce_order puts it.
   bool unroll_kw = false;
+  /// Order of the accumulator's reduction loops, outermost first, as positions into the conv's
+  /// reduce_axis() (ic_outer, ry, rx, ic_inner; depthwise: ry, rx). Empty: definition order.
+  std::vector<int> reduce_order;
+  /// Where the accumulator is computed: false at the register-tile loop (one tile of reg_h x
+  /// reg_n x oc_bn accumulators), true at the row loop (a reg_h x OW x oc_bn buffer filled
+  /// tile by tile, then written out by the output stage in one pass per row).
+  bool acc_at_row = false;
+  /// How many of the outer output loops (batch, channel chunk, row tile) are fused into the
+  /// parallel loop: 1 to 3.
+  int parallel_fuse = 3;
   bool parallel = false;
 };
 
 /// Schedules the blocked convolution `conv` (conv2d_nchwc or depthwise_conv2d_nchwc, output
 /// [N, C/bn, OH, OW, bn]) inside `sch`. `out` is the kernel output that `conv` reaches through
-/// element-wise stages (the fused epilogue, inlined here), or `conv` itself. Uses p.reg_n,
-/// p.unroll_kw and p.parallel; the channel blocks come from the tensors.
+/// element-wise stages (the fused epilogue, inlined here), or `conv` itself. The channel blocks
+/// come from the tensors (p.ic_bn and p.oc_bn are not used); computed inputs of the conv
+/// (padding) are computed at root with vector inner and parallel outer loops.
+///
+///   out:  n, c_chunk, oh.outer, ow.outer, oh.inner (unrolled), ow.inner (unrolled), c (vector)
+///   acc:  at ow.outer (or at oh.outer for acc_at_row, with its own ow split outermost):
+///         reductions in reduce_order, then oh.inner, ow.inner (unrolled), c (vector)
 void schedule_conv2d_nchwc(te::Schedule &sch, const te::Tensor &conv, const te::Tensor &out,
                            const Conv2dNchwcParams &p);
+
+/// Knobs of the register-tiled dense/matmul schedule (output [M, N], one reduction over K).
+struct DenseParams {
+  int64_t tile_m = 1;      ///< rows per register tile (unrolled)
+  int64_t tile_n = 8;      ///< columns per register tile (vectorized)
+  int64_t tile_k = 1;      ///< inner reduction factor: the reduction is split K/tile_k x tile_k
+  bool unroll_k = false;   ///< unroll the inner reduction loop
+  bool n_outer = false;    ///< column tiles outside row tiles (else rows outside columns)
+  bool parallel = false;   ///< the fused tile loop runs on the thread pool
+};
+
+/// Schedules the matrix product `mm` (a 2-D reduction over one axis: dense or matmul) reaching
+/// kernel output `out` through inlined element-wise stages (or out == mm):
+///
+///   out:  tiles (m.outer, n.outer fused, parallel), m.inner (unrolled), n.inner (vector)
+///   acc:  at the fused tile loop: k.outer, k.inner (unrolled or not), m.inner, n.inner
+void schedule_dense(te::Schedule &sch, const te::Tensor &mm, const te::Tensor &out,
+                    const DenseParams &p);
 
 /// Output columns per register tile for a blocked conv: the largest divisor of `out_width`
 /// whose accumulators (reg_n x oc_bn / lanes vectors) fit in 14 registers.

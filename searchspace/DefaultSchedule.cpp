@@ -6,6 +6,7 @@
 #include <set>
 
 #include "searchspace/CpuTemplates.h"
+#include "searchspace/KernelAnchor.h"
 
 namespace autotune::searchspace {
 
@@ -17,14 +18,6 @@ using te::Tensor;
 namespace {
 
 bool is_reduction(const te::StageNode *s) { return s->body.as<Reduce>() != nullptr; }
-
-/// Compute-heavy reductions whose inputs deserve their own root stage.
-bool is_heavy(const te::StageNode *s) {
-  const std::string &tag = s->tensor->tag;
-  return is_reduction(s) &&
-         (tag.find("conv") != std::string::npos || tag.find("dense") != std::string::npos ||
-          tag.find("matmul") != std::string::npos);
-}
 
 /// Parallel outer loops and a vectorized innermost loop for a root stage without a template.
 void schedule_simple(Schedule &sch, const Tensor &t, const CpuOptions &opt) {
@@ -78,51 +71,12 @@ void schedule_reduction_output(Schedule &sch, const Tensor &t, const CpuOptions 
 
 }  // namespace
 
-Schedule default_schedule(const std::vector<Tensor> &outputs, const CpuOptions &opt) {
-  Schedule sch = te::create_schedule(outputs);
-  // 1. Which stages feed compute-heavy reductions.
-  std::set<const te::StageNode *> feeds_heavy;
-  const te::StageNode *anchor = nullptr;
-  for (const Stage &s : sch.stages()) {
-    if (!is_heavy(s.get())) continue;
-    anchor = s.get();
-    for (const Tensor &in : te::input_tensors(s->tensor)) {
-      if (!in.is_placeholder()) feeds_heavy.insert(sch[in].get());
-    }
-  }
-  // 2. Inline element-wise and injective internals.
-  for (const Stage &s : sch.stages()) {
-    if (s->is_output || is_reduction(s.get()) || feeds_heavy.count(s.get())) continue;
-    Stage(s).compute_inline();
-  }
-  // 3. The anchor's template, when the kernel has one output of the anchor's shape.
-  std::set<const te::StageNode *> done;
-  if (anchor && outputs.size() == 1 && outputs[0].shape() == anchor->tensor.shape()) {
-    const std::string &tag = anchor->tensor->tag;
-    Tensor conv = anchor->tensor, out = outputs[0];
-    if ((tag == "conv2d_nchwc" || tag == "depthwise_conv2d_nchwc") && conv.ndim() == 5) {
-      Conv2dNchwcParams p;
-      p.reg_n = default_reg_n(conv.dim(3), conv.dim(4), opt.float_lanes);
-      p.parallel = opt.parallel;
-      schedule_conv2d_nchwc(sch, conv, out, p);
-      done = {anchor, sch[out].get()};
-      for (const te::StageNode *f : feeds_heavy) done.insert(f);
-    } else if (tag == "matmul_packed" || tag == "dense_packed") {
-      MatmulParams p;
-      p.bn = std::min<int64_t>(16, conv.dim(1));
-      p.mr = conv.dim(0) % 4 == 0 ? 4 : 1;
-      p.mc = std::max<int64_t>(p.mr, 64 - 64 % p.mr);
-      p.parallel = opt.parallel;
-      schedule_matmul_packed(sch, conv, out, p);
-      done = {anchor, sch[out].get()};
-      for (const te::StageNode *f : feeds_heavy) done.insert(f);
-    }
-  }
-  // 4. Everything else at root: outputs that reduce get a vector accumulator; the rest get
-  //    parallel outer loops and vector inner loops.
+void schedule_generic_stages(Schedule &sch, const std::set<const te::StageNode *> &skip,
+                             const CpuOptions &opt) {
+  // A copy: scheduling a reduction output adds its cache stage to the list.
   std::vector<Stage> stages = sch.stages();
   for (const Stage &s : stages) {
-    if (done.count(s.get()) || s->attach != te::AttachKind::Root) continue;
+    if (skip.count(s.get()) || s->attach != te::AttachKind::Root) continue;
     if (s->scope == MemoryScope::Local) continue;
     if (s->is_output && is_reduction(s.get())) {
       schedule_reduction_output(sch, s->tensor, opt);
@@ -130,6 +84,40 @@ Schedule default_schedule(const std::vector<Tensor> &outputs, const CpuOptions &
       schedule_simple(sch, s->tensor, opt);
     }
   }
+}
+
+Schedule default_schedule(const std::vector<Tensor> &outputs, const CpuOptions &opt) {
+  Schedule sch = te::create_schedule(outputs);
+  // 1. The anchor, and the stages that feed compute-heavy reductions (kept at root).
+  KernelAnchor a = find_anchor(outputs);
+  // 2. Inline element-wise and injective internals.
+  inline_around_anchor(sch, a);
+  // 3. The anchor's template, when the kernel has one output of the anchor's shape.
+  std::set<const te::StageNode *> done;
+  if (a.anchor.defined() && outputs.size() == 1 && outputs[0].shape() == a.anchor.shape()) {
+    const std::string &tag = a.anchor->tag;
+    Tensor conv = a.anchor, out = outputs[0];
+    if ((tag == "conv2d_nchwc" || tag == "depthwise_conv2d_nchwc") && conv.ndim() == 5) {
+      Conv2dNchwcParams p;
+      p.reg_n = default_reg_n(conv.dim(3), conv.dim(4), opt.float_lanes);
+      p.parallel = opt.parallel;
+      schedule_conv2d_nchwc(sch, conv, out, p);
+      done = {sch[conv].get(), sch[out].get()};
+      for (const Tensor &f : a.computed_inputs) done.insert(sch[f].get());
+    } else if (tag == "matmul_packed" || tag == "dense_packed") {
+      MatmulParams p;
+      p.bn = std::min<int64_t>(16, conv.dim(1));
+      p.mr = conv.dim(0) % 4 == 0 ? 4 : 1;
+      p.mc = std::max<int64_t>(p.mr, 64 - 64 % p.mr);
+      p.parallel = opt.parallel;
+      schedule_matmul_packed(sch, conv, out, p);
+      done = {sch[conv].get(), sch[out].get()};
+      for (const Tensor &f : a.computed_inputs) done.insert(sch[f].get());
+    }
+  }
+  // 4. Everything else at root: outputs that reduce get a vector accumulator; the rest get
+  //    parallel outer and vector inner loops.
+  schedule_generic_stages(sch, done, opt);
   return sch;
 }
 

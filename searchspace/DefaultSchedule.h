@@ -2,6 +2,7 @@
 // with default knobs for compute-heavy anchors, vectorized and parallel loops elsewhere.
 #pragma once
 
+#include <set>
 #include <vector>
 
 #include "ir/te/Schedule.h"
@@ -17,5 +18,11 @@ struct CpuOptions {
 /// internal). Element-wise and injective stages are inlined into their readers, except inputs
 /// of compute-heavy reductions (padding, packing), which are computed once at root.
 te::Schedule default_schedule(const std::vector<te::Tensor> &outputs, const CpuOptions &opt);
+
+/// The last step of default_schedule, for templates that schedule only the anchor: every root,
+/// non-local stage of `sch` not in `skip` gets parallel outer and vector inner loops (outputs
+/// that reduce get a vector accumulator instead).
+void schedule_generic_stages(te::Schedule &sch, const std::set<const te::StageNode *> &skip,
+                             const CpuOptions &opt);
 
 }  // namespace autotune::searchspace

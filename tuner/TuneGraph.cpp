@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "codegen/Target.h"
 #include "db/DatabasePath.h"
 #include "db/SqliteDatabase.h"
@@ -75,7 +77,9 @@ std::vector<TaskSummary> tune_model(const std::string &model_path, const TuneGra
                              .string();
   std::filesystem::create_directories(work_dir);
   measure::Builder builder(opt.build_threads, opt.build_timeout_s, work_dir);
-  measure::LocalRunner runner(opt.threads);
+  measure::LocalRunnerOptions ropt;
+  ropt.num_threads = opt.threads;
+  measure::LocalRunner runner(ropt);
   ProgressDisplay display;
   std::vector<TaskSummary> summary;
   for (size_t i = 0; i < chosen.size(); ++i) {

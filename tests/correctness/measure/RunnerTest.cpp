@@ -1,0 +1,152 @@
+// Runners with fault injection: candidates that segfault, never return, or compute the wrong
+// answer get their statuses, and the next candidate runs on a fresh worker. Kernels are
+// ordinary IR (tests/correctness/measure/MeasureTestKernels.h); production code has no hooks.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <thread>
+
+#include "measure/Builder.h"
+#include "measure/Runner.h"
+#include "measure/worker/TcpServer.h"
+#include "tests/correctness/measure/MeasureTestKernels.h"
+
+namespace autotune::measure {
+namespace {
+
+using test::VaddFlavor;
+
+constexpr int64_t kN = 4096;
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::ScratchDir();
+    builder_ = new Builder(2, 60, dir_->path);
+    std::vector<BuildInput> inputs;
+    const std::pair<const char *, VaddFlavor> kernels[] = {
+        {"reference", VaddFlavor::Correct}, {"good", VaddFlavor::Correct},
+        {"wrong", VaddFlavor::Wrong},       {"segfault", VaddFlavor::Segfault},
+        {"hang", VaddFlavor::Hang}};
+    for (const auto &[name, flavor] : kernels) {
+      std::string n = name;
+      VaddFlavor f = flavor;
+      inputs.push_back(test::build_input([n, f] { return test::vadd_kernel(n, kN, f); }));
+    }
+    built_ = new std::vector<BuildResult>(builder_->build(inputs));
+    for (const BuildResult &r : *built_) ASSERT_EQ(r.status, MeasureStatus::Ok) << r.error;
+  }
+  static void TearDownTestSuite() {
+    delete built_;
+    delete builder_;
+    delete dir_;
+  }
+
+  /// A run of built kernel `k` (index into the kernels above) against the reference.
+  static RunInput input(size_t k, double timeout_s = 10) {
+    const BuildResult &ref = (*built_)[0], &cand = (*built_)[k];
+    RunInput in;
+    in.so_path = cand.so_path;
+    in.kernel_name = cand.kernel_name;
+    in.reference_so = ref.so_path;
+    in.reference_kernel = ref.kernel_name;
+    in.args = test::vadd_args(kN);
+    in.timing.min_repeat_ms = 1;
+    in.timing.timeout_s = timeout_s;
+    return in;
+  }
+  enum { kReference = 0, kGood = 1, kWrong = 2, kSegfault = 3, kHang = 4 };
+
+  static test::ScratchDir *dir_;
+  static Builder *builder_;
+  static std::vector<BuildResult> *built_;
+};
+
+test::ScratchDir *RunnerTest::dir_ = nullptr;
+Builder *RunnerTest::builder_ = nullptr;
+std::vector<BuildResult> *RunnerTest::built_ = nullptr;
+
+LocalRunnerOptions local_options() {
+  LocalRunnerOptions opt;
+  opt.rpc_bin = test::rpc_bin();
+  return opt;
+}
+
+TEST_F(RunnerTest, FaultInjection) {
+  LocalRunner runner(local_options());
+  std::vector<RunResult> r = runner.run({input(kGood), input(kWrong), input(kSegfault),
+                                         input(kGood), input(kHang, 1.0), input(kGood)});
+  ASSERT_EQ(r.size(), 6u);
+  EXPECT_EQ(r[0].status, MeasureStatus::Ok) << r[0].error;
+  EXPECT_EQ(r[0].costs_s.size(), 3u);
+  EXPECT_GT(r[0].median_s, 0);
+
+  EXPECT_EQ(r[1].status, MeasureStatus::WrongAnswer);
+  EXPECT_NE(r[1].error.find("max |a-b| = "), std::string::npos) << r[1].error;
+
+  EXPECT_EQ(r[2].status, MeasureStatus::RuntimeDevice);
+  EXPECT_NE(r[2].error.find("worker died with signal 11 (SIGSEGV)"), std::string::npos)
+      << r[2].error;
+
+  EXPECT_EQ(r[3].status, MeasureStatus::Ok) << "respawned worker: " << r[3].error;
+
+  EXPECT_EQ(r[4].status, MeasureStatus::RunTimeout);
+  EXPECT_NE(r[4].error.find("timeout of 1 s"), std::string::npos) << r[4].error;
+  EXPECT_GE(r[4].run_s, 1.0);
+  EXPECT_LT(r[4].run_s, 5.0);
+
+  EXPECT_EQ(r[5].status, MeasureStatus::Ok) << "respawned worker: " << r[5].error;
+  EXPECT_EQ(runner.workers_started(), 3);
+  for (const RunResult &x : r) {
+    std::printf("%-15s %8.1f ms  %s\n", status_name(x.status), x.run_s * 1e3, x.error.c_str());
+  }
+}
+
+TEST_F(RunnerTest, WorkerKilledBetweenRunsIsReplacedSilently) {
+  LocalRunner runner(local_options());
+  InfoMessage info = runner.device_info();
+  EXPECT_EQ(info.num_threads, 1);
+  EXPECT_EQ(info.pid, runner.worker_pid());
+  ASSERT_GT(runner.worker_pid(), 0);
+  kill(runner.worker_pid(), SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::vector<RunResult> r = runner.run({input(kGood)});
+  EXPECT_EQ(r[0].status, MeasureStatus::Ok) << "not the candidate's fault: " << r[0].error;
+  EXPECT_EQ(runner.workers_started(), 2);
+}
+
+TEST_F(RunnerTest, NoReferenceMeansNoCheck) {
+  LocalRunner runner(local_options());
+  RunInput in = input(kWrong);
+  in.reference_so.clear();
+  in.reference_kernel.clear();
+  EXPECT_EQ(runner.run({in})[0].status, MeasureStatus::Ok);
+}
+
+TEST_F(RunnerTest, MissingLibraryIsUnknownAndTheWorkerStays) {
+  LocalRunner runner(local_options());
+  RunInput in = input(kGood);
+  in.so_path = dir_->path + "/does-not-exist.so";
+  std::vector<RunResult> r = runner.run({in, input(kGood)});
+  EXPECT_EQ(r[0].status, MeasureStatus::Unknown);
+  EXPECT_NE(r[0].error.find("does-not-exist.so"), std::string::npos) << r[0].error;
+  EXPECT_EQ(r[1].status, MeasureStatus::Ok) << r[1].error;
+  EXPECT_EQ(runner.workers_started(), 1);
+}
+
+TEST_F(RunnerTest, RpcRunnerOverLoopback) {
+  TcpServer server("127.0.0.1", 0, WorkerOptions{});
+  std::thread serving([&] { server.run(); });
+  {
+    RpcRunner runner("127.0.0.1", server.port());
+    EXPECT_FALSE(runner.device_info().triple.empty());
+    std::vector<RunResult> r = runner.run({input(kGood), input(kWrong)});
+    EXPECT_EQ(r[0].status, MeasureStatus::Ok) << r[0].error;
+    EXPECT_EQ(r[1].status, MeasureStatus::WrongAnswer) << r[1].error;
+  }
+  server.stop();
+  serving.join();
+}
+
+}  // namespace
+}  // namespace autotune::measure
