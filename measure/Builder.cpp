@@ -66,8 +66,7 @@ std::string make_object_dir() {
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');
   user_check(mkdtemp(buf.data()) != nullptr)
-      << "cannot create a directory for object files ('" << templ
-      << "'): " << std::strerror(errno);
+      << "cannot create a directory for object files ('" << templ << "'): " << std::strerror(errno);
   return buf.data();
 }
 

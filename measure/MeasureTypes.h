@@ -35,7 +35,7 @@ struct BuildInput {
 struct BuildResult {
   MeasureStatus status = MeasureStatus::Unknown;
   std::string error;
-  std::string so_path;      ///< the shared object, when status is Ok (owned by the Builder)
+  std::string so_path;  ///< the shared object, when status is Ok (owned by the Builder)
   std::string kernel_name;
   /// The kernel's arguments in calling order; an argument is an output when the kernel stores
   /// to it. Filled whenever make_kernel succeeded.

@@ -301,9 +301,9 @@ class SessionRunner {
       }
       std::string how = transport_.lost();
       drop_session(how);
-      return finish(MeasureStatus::RuntimeDevice,
-                    how + (running ? " while running kernel '" + in.kernel_name + "'"
-                                   : " during an upload"));
+      return finish(
+          MeasureStatus::RuntimeDevice,
+          how + (running ? " while running kernel '" + in.kernel_name + "'" : " during an upload"));
     } catch (const RemoteError &e) {
       return finish(MeasureStatus::Unknown,
                     std::string("the worker refused the request: ") + e.what());

@@ -67,8 +67,7 @@ class LocalRunner final : public Runner {
 /// crash-isolating server and the tracker come with issue 6.
 class RpcRunner final : public Runner {
  public:
-  RpcRunner(std::string host, uint16_t port, std::string token = "",
-            double connect_timeout_s = 10);
+  RpcRunner(std::string host, uint16_t port, std::string token = "", double connect_timeout_s = 10);
   ~RpcRunner() override;
   std::vector<RunResult> run(const std::vector<RunInput> &inputs) override;
   InfoMessage device_info() override;

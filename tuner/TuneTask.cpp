@@ -114,7 +114,7 @@ TaskOutcome tune_task(const searchspace::Task &task, const TuneOptions &opt,
     if (measure_default) {
       batch.push_back(default_cfg.index());
       measure_default = false;
-      // Keep the tuner from proposing it again.
+      tuner->exclude(default_cfg.index());  // never proposed again
       std::vector<int64_t> more = tuner->next_batch(static_cast<int>(want - 1));
       batch.insert(batch.end(), more.begin(), more.end());
     } else {

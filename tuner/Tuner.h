@@ -25,6 +25,8 @@ class Tuner {
   virtual void update(const std::vector<int64_t> &indices, const std::vector<double> &costs) = 0;
   /// Records earlier measurements (from the database, when resuming) as if measured here.
   void resume(const std::vector<int64_t> &indices, const std::vector<double> &costs);
+  /// Marks a config measured by the caller (the default config) so it is never proposed.
+  void exclude(int64_t index) { visited_.insert(index); }
   /// True while some valid config has not been visited (for big spaces: always true).
   bool has_next() const;
 

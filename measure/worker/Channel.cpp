@@ -83,8 +83,8 @@ ssize_t write_no_sigpipe(int fd, const void *buf, size_t n) {
 Deadline deadline_after(double seconds) {
   if (!(seconds < 1e9)) return no_deadline();
   if (seconds < 0) seconds = 0;
-  return Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                            std::chrono::duration<double>(seconds));
+  return Clock::now() +
+         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 }
 
 // ---- Channel ------------------------------------------------------------------------------------
@@ -118,18 +118,16 @@ std::optional<Frame> Channel::receive(Deadline deadline) {
   f.type = h.type;
   f.meta.resize(h.meta_bytes);
   if (read_exact(&f.meta[0], h.meta_bytes, deadline) < h.meta_bytes) {
-    throw ChannelError(ChannelError::Kind::Closed,
-                       peer() + " closed the stream inside a " +
-                           message_type_name(h.type) + " frame");
+    throw ChannelError(ChannelError::Kind::Closed, peer() + " closed the stream inside a " +
+                                                       message_type_name(h.type) + " frame");
   }
   size_t done = 0;
   while (done < h.data_bytes) {
     size_t chunk = std::min<size_t>(kDataChunkBytes, h.data_bytes - done);
     f.data.resize(done + chunk);
     if (read_exact(&f.data[done], chunk, deadline) < chunk) {
-      throw ChannelError(ChannelError::Kind::Closed,
-                         peer() + " closed the stream inside a " +
-                             message_type_name(h.type) + " frame");
+      throw ChannelError(ChannelError::Kind::Closed, peer() + " closed the stream inside a " +
+                                                         message_type_name(h.type) + " frame");
     }
     done += chunk;
   }

@@ -146,8 +146,10 @@ void fill_random(AlignedBuffer &buf, ElemType t, uint64_t seed, uint64_t stream)
   using K = ElemType::Kind;
   switch (t.kind) {
     case K::Float:
-      if (t.bits == 64) fill_floats<double>(buf.data(), n, key);
-      else fill_floats<float>(buf.data(), n, key);
+      if (t.bits == 64)
+        fill_floats<double>(buf.data(), n, key);
+      else
+        fill_floats<float>(buf.data(), n, key);
       return;
     case K::Bool: {
       auto *p = static_cast<uint8_t *>(buf.data());
@@ -157,10 +159,18 @@ void fill_random(AlignedBuffer &buf, ElemType t, uint64_t seed, uint64_t stream)
     case K::Int:
     case K::UInt:
       switch (t.bits) {
-        case 8: fill_ints<uint8_t>(buf.data(), n, key); return;
-        case 16: fill_ints<uint16_t>(buf.data(), n, key); return;
-        case 32: fill_ints<uint32_t>(buf.data(), n, key); return;
-        default: fill_ints<uint64_t>(buf.data(), n, key); return;
+        case 8:
+          fill_ints<uint8_t>(buf.data(), n, key);
+          return;
+        case 16:
+          fill_ints<uint16_t>(buf.data(), n, key);
+          return;
+        case 32:
+          fill_ints<uint32_t>(buf.data(), n, key);
+          return;
+        default:
+          fill_ints<uint64_t>(buf.data(), n, key);
+          return;
       }
   }
 }
@@ -187,20 +197,29 @@ Comparison compare_buffers(const void *actual, const void *expected, int64_t n, 
     case K::Float:
       return t.bits == 64 ? compare_floats<double>(actual, expected, n, rtol, atol)
                           : compare_floats<float>(actual, expected, n, rtol, atol);
-    case K::Bool: return compare_ints<uint8_t>(actual, expected, n);
+    case K::Bool:
+      return compare_ints<uint8_t>(actual, expected, n);
     case K::Int:
       switch (t.bits) {
-        case 8: return compare_ints<int8_t>(actual, expected, n);
-        case 16: return compare_ints<int16_t>(actual, expected, n);
-        case 32: return compare_ints<int32_t>(actual, expected, n);
-        default: return compare_ints<int64_t>(actual, expected, n);
+        case 8:
+          return compare_ints<int8_t>(actual, expected, n);
+        case 16:
+          return compare_ints<int16_t>(actual, expected, n);
+        case 32:
+          return compare_ints<int32_t>(actual, expected, n);
+        default:
+          return compare_ints<int64_t>(actual, expected, n);
       }
     case K::UInt:
       switch (t.bits) {
-        case 8: return compare_ints<uint8_t>(actual, expected, n);
-        case 16: return compare_ints<uint16_t>(actual, expected, n);
-        case 32: return compare_ints<uint32_t>(actual, expected, n);
-        default: return compare_ints<uint64_t>(actual, expected, n);
+        case 8:
+          return compare_ints<uint8_t>(actual, expected, n);
+        case 16:
+          return compare_ints<uint16_t>(actual, expected, n);
+        case 32:
+          return compare_ints<uint32_t>(actual, expected, n);
+        default:
+          return compare_ints<uint64_t>(actual, expected, n);
       }
   }
   return {};

@@ -48,8 +48,8 @@ Frame make_frame(MessageType type, const json &meta, std::string data = {}) {
 /// Parses f's metadata after checking its type.
 json parse_meta(const Frame &f, MessageType expected) {
   if (f.type != expected) {
-    throw ProtocolError(std::string("expected a message of type ") +
-                        message_type_name(expected) + ", got " + message_type_name(f.type));
+    throw ProtocolError(std::string("expected a message of type ") + message_type_name(expected) +
+                        ", got " + message_type_name(f.type));
   }
   json j = json::parse(f.meta, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
@@ -151,7 +151,8 @@ json timing_to_json(const TimingOptions &t) {
 }
 
 TimingOptions timing_from_json(const json &j) {
-  if (!j.is_object()) throw ProtocolError("malformed Run message: field 'timing' must be an object");
+  if (!j.is_object())
+    throw ProtocolError("malformed Run message: field 'timing' must be an object");
   Fields f(j, "Run (timing)");
   TimingOptions t;
   t.number = static_cast<int>(f.integer("number", 1, 1 << 30));
@@ -170,16 +171,26 @@ TimingOptions timing_from_json(const json &j) {
 
 const char *message_type_name(MessageType t) {
   switch (t) {
-    case MessageType::Hello: return "Hello";
-    case MessageType::Info: return "Info";
-    case MessageType::Upload: return "Upload";
-    case MessageType::Uploaded: return "Uploaded";
-    case MessageType::Run: return "Run";
-    case MessageType::RunReply: return "RunReply";
-    case MessageType::Remove: return "Remove";
-    case MessageType::Removed: return "Removed";
-    case MessageType::Shutdown: return "Shutdown";
-    case MessageType::Error: return "Error";
+    case MessageType::Hello:
+      return "Hello";
+    case MessageType::Info:
+      return "Info";
+    case MessageType::Upload:
+      return "Upload";
+    case MessageType::Uploaded:
+      return "Uploaded";
+    case MessageType::Run:
+      return "Run";
+    case MessageType::RunReply:
+      return "RunReply";
+    case MessageType::Remove:
+      return "Remove";
+    case MessageType::Removed:
+      return "Removed";
+    case MessageType::Shutdown:
+      return "Shutdown";
+    case MessageType::Error:
+      return "Error";
   }
   return "unknown";
 }
@@ -404,9 +415,7 @@ RunResult from_frame<RunResult>(const Frame &f) {
     fields.fail("status", e.what());
   }
   r.error = fields.str("error", false);
-  auto value = [](const json &v) {
-    return v.is_number() ? v.get<double>() : std::nan("");
-  };
+  auto value = [](const json &v) { return v.is_number() ? v.get<double>() : std::nan(""); };
   for (const json &c : fields.array("costs_s", kMaxCosts)) {
     if (!c.is_number() && !c.is_null()) fields.fail("costs_s", "must hold numbers");
     r.costs_s.push_back(value(c));

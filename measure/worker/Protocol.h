@@ -88,11 +88,11 @@ struct HelloMessage {
 
 /// What the server runs on; answers Hello.
 struct InfoMessage {
-  std::string version;      ///< autotune-rpc version
+  std::string version;  ///< autotune-rpc version
   int protocol = kProtocolVersion;
-  std::string triple;       ///< "x86_64-linux-gnu", "aarch64-linux-gnu"
-  std::string cpu;          ///< CPU model as the OS names it ("AMD EPYC 7B13", "0xd08")
-  int num_threads = 1;      ///< threads that kernels' parallel loops use
+  std::string triple;   ///< "x86_64-linux-gnu", "aarch64-linux-gnu"
+  std::string cpu;      ///< CPU model as the OS names it ("AMD EPYC 7B13", "0xd08")
+  int num_threads = 1;  ///< threads that kernels' parallel loops use
   int64_t pid = 0;
 };
 
@@ -155,15 +155,25 @@ Frame to_frame(const ErrorMessage &m);
 template <typename M>
 M from_frame(const Frame &f);
 
-template <> HelloMessage from_frame<HelloMessage>(const Frame &f);
-template <> InfoMessage from_frame<InfoMessage>(const Frame &f);
-template <> UploadMessage from_frame<UploadMessage>(const Frame &f);
-template <> UploadedMessage from_frame<UploadedMessage>(const Frame &f);
-template <> RunRequest from_frame<RunRequest>(const Frame &f);
-template <> RunResult from_frame<RunResult>(const Frame &f);
-template <> RemoveMessage from_frame<RemoveMessage>(const Frame &f);
-template <> RemovedMessage from_frame<RemovedMessage>(const Frame &f);
-template <> ShutdownMessage from_frame<ShutdownMessage>(const Frame &f);
-template <> ErrorMessage from_frame<ErrorMessage>(const Frame &f);
+template <>
+HelloMessage from_frame<HelloMessage>(const Frame &f);
+template <>
+InfoMessage from_frame<InfoMessage>(const Frame &f);
+template <>
+UploadMessage from_frame<UploadMessage>(const Frame &f);
+template <>
+UploadedMessage from_frame<UploadedMessage>(const Frame &f);
+template <>
+RunRequest from_frame<RunRequest>(const Frame &f);
+template <>
+RunResult from_frame<RunResult>(const Frame &f);
+template <>
+RemoveMessage from_frame<RemoveMessage>(const Frame &f);
+template <>
+RemovedMessage from_frame<RemovedMessage>(const Frame &f);
+template <>
+ShutdownMessage from_frame<ShutdownMessage>(const Frame &f);
+template <>
+ErrorMessage from_frame<ErrorMessage>(const Frame &f);
 
 }  // namespace autotune::measure

@@ -13,16 +13,16 @@ namespace autotune::measure {
 /// The numeric values are stored in tuning databases: append new values, never reorder.
 enum class MeasureStatus : uint8_t {
   Ok,
-  InvalidConfig,   ///< the config does not instantiate (template raised a user error)
-  CompileHost,     ///< lowering or LLVM code generation failed
-  CompileDevice,   ///< linking / device-side compilation failed
-  RuntimeDevice,   ///< the kernel crashed (signal) or returned non-zero on the worker
-  WrongAnswer,     ///< the output differs from the reference schedule's
+  InvalidConfig,  ///< the config does not instantiate (template raised a user error)
+  CompileHost,    ///< lowering or LLVM code generation failed
+  CompileDevice,  ///< linking / device-side compilation failed
+  RuntimeDevice,  ///< the kernel crashed (signal) or returned non-zero on the worker
+  WrongAnswer,    ///< the output differs from the reference schedule's
   BuildTimeout,
-  RunTimeout,      ///< the kernel did not finish in time; the worker was replaced
+  RunTimeout,  ///< the kernel did not finish in time; the worker was replaced
   Unknown,
 };
-const char *status_name(MeasureStatus s);             ///< "ok", "runtime_device", ...
+const char *status_name(MeasureStatus s);              ///< "ok", "runtime_device", ...
 MeasureStatus status_from_name(const std::string &s);  ///< UserError on an unknown name
 
 /// Timing protocol: `number` runs per repeat (grown until one repeat lasts min_repeat_ms),
@@ -49,7 +49,7 @@ struct RunResult {
   std::string error;
   std::vector<double> costs_s;  ///< seconds per kernel call, one per repeat
   double mean_s = 0, median_s = 0;
-  double run_s = 0;             ///< wall time of the whole request
+  double run_s = 0;  ///< wall time of the whole request
 };
 
 }  // namespace autotune::measure

@@ -65,8 +65,7 @@ std::unique_ptr<TcpChannel> TcpChannel::connect(const std::string &host, uint16_
   tcp::resolver resolver(impl->io);
   auto endpoints = resolver.resolve(host, std::to_string(port), ec);
   if (ec) {
-    throw ChannelError(ChannelError::Kind::Io,
-                       "cannot resolve '" + host + "': " + ec.message());
+    throw ChannelError(ChannelError::Kind::Io, "cannot resolve '" + host + "': " + ec.message());
   }
   bool done = false;
   asio::async_connect(impl->socket, endpoints, [&](const error_code &e, const tcp::endpoint &) {
@@ -74,9 +73,9 @@ std::unique_ptr<TcpChannel> TcpChannel::connect(const std::string &host, uint16_
     done = true;
   });
   if (!run_until(impl->io, impl->socket, done, deadline_after(timeout_s))) {
-    throw ChannelError(ChannelError::Kind::Timeout,
-                       "connecting to " + impl->peer + " timed out after " +
-                           std::to_string(timeout_s) + " s");
+    throw ChannelError(
+        ChannelError::Kind::Timeout,
+        "connecting to " + impl->peer + " timed out after " + std::to_string(timeout_s) + " s");
   }
   if (ec) {
     throw ChannelError(ChannelError::Kind::Io,
@@ -111,7 +110,8 @@ size_t TcpChannel::read_some(void *buf, size_t n, Deadline deadline) {
   }
   if (got > 0) return got;
   if (ec == asio::error::eof && !impl_->interrupted) return 0;
-  if (ec || impl_->interrupted) throw to_channel_error(ec, impl_->peer, impl_->interrupted, "reading from");
+  if (ec || impl_->interrupted)
+    throw to_channel_error(ec, impl_->peer, impl_->interrupted, "reading from");
   return 0;
 }
 
@@ -126,7 +126,8 @@ void TcpChannel::write_all(const void *buf, size_t n, Deadline deadline) {
   if (!run_until(impl_->io, impl_->socket, done, deadline)) {
     throw ChannelError(ChannelError::Kind::Timeout, "timed out writing to " + impl_->peer);
   }
-  if (ec || impl_->interrupted) throw to_channel_error(ec, impl_->peer, impl_->interrupted, "writing to");
+  if (ec || impl_->interrupted)
+    throw to_channel_error(ec, impl_->peer, impl_->interrupted, "writing to");
 }
 
 }  // namespace autotune::measure

@@ -50,15 +50,18 @@ KernelTiming time_kernel(const std::function<int32_t()> &call, const TimingOptio
   while (true) {
     double elapsed = time_calls(call, number, &t.failed_code);
     if (t.failed_code != 0) return t;
-    if (elapsed >= min_repeat_s || number >= kMaxNumber) break;
-    double factor = elapsed > 0 ? 1.2 * min_repeat_s / elapsed : 1000.0;
-    factor = std::clamp(factor, 2.0, 1000.0);
+    if (elapsed >= min_repeat_s || number >= kMaxNumber) {
+      if (!opt.flush_cache) t.costs_s.push_back(elapsed / static_cast<double>(number));
+      break;
+    }
+    double factor = elapsed > 0 ? 1.2 * min_repeat_s / elapsed : 10000.0;
+    factor = std::clamp(factor, 2.0, 10000.0);
     number = std::min<int64_t>(kMaxNumber, static_cast<int64_t>(std::ceil(number * factor)));
   }
   t.number = number;
 
   // 2. Repeats.
-  for (int r = 0; r < std::max(1, opt.repeat); ++r) {
+  while (t.costs_s.size() < static_cast<size_t>(std::max(1, opt.repeat))) {
     if (opt.flush_cache) flush_caches();
     double elapsed = time_calls(call, number, &t.failed_code);
     if (t.failed_code != 0) return t;

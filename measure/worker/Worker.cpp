@@ -85,9 +85,8 @@ std::string make_private_dir(const std::string &parent_opt) {
   std::string templ = parent + "/autotune-rpc-XXXXXX";
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');
-  user_check(mkdtemp(buf.data()) != nullptr)
-      << "cannot create the worker's module directory in '" << parent
-      << "': " << std::strerror(errno);
+  user_check(mkdtemp(buf.data()) != nullptr) << "cannot create the worker's module directory in '"
+                                             << parent << "': " << std::strerror(errno);
   return std::string(buf.data());
 }
 
@@ -406,10 +405,11 @@ RunResult Worker::run(const RunRequest &req) {
                                      bytes[i] / types[i].bytes(), types[i], req.rtol, req.atol);
       if (c.ok) continue;
       std::ostringstream msg;
-      msg << "output argument " << i << " differs from the reference: max |a-b| = "
-          << format_value(c.max_abs_error) << " (first bad element " << c.first_bad << ": got "
-          << format_value(c.got) << ", expected " << format_value(c.expected) << "; tolerance "
-          << format_value(req.atol) << " + " << format_value(req.rtol) << " * |expected|)";
+      msg << "output argument " << i
+          << " differs from the reference: max |a-b| = " << format_value(c.max_abs_error)
+          << " (first bad element " << c.first_bad << ": got " << format_value(c.got)
+          << ", expected " << format_value(c.expected) << "; tolerance " << format_value(req.atol)
+          << " + " << format_value(req.rtol) << " * |expected|)";
       return finish(MeasureStatus::WrongAnswer, msg.str());
     }
   }

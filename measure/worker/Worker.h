@@ -20,8 +20,8 @@ namespace autotune::measure {
 inline constexpr const char *kWorkerVersion = "0.1.0";
 
 struct WorkerOptions {
-  int num_threads = 1;      ///< threads for kernels' parallel loops (autotune_set_num_threads)
-  std::string token;        ///< when non-empty, a client's Hello must carry the same token
+  int num_threads = 1;  ///< threads for kernels' parallel loops (autotune_set_num_threads)
+  std::string token;    ///< when non-empty, a client's Hello must carry the same token
   /// Where the private module directory is made; empty: $TMPDIR, else /tmp.
   std::string work_dir;
 };

@@ -28,7 +28,7 @@ expect_error() {  # name, substring, command...
   local name="$1" want="$2"; shift 2
   "$@" >"$work/out" 2>"$work/err"; local rc=$?
   local lines; lines=$(wc -l <"$work/err")
-  if [[ $rc -ne 0 && $rc -lt 128 && $lines -eq 1 ]] && grep -q -- "$want" "$work/err" &&
+  if [[ $rc -ne 0 && $rc -lt 128 && $lines -eq 1 ]] && grep -qF -- "$want" "$work/err" &&
      ! grep -qi -e sanitizer -e "core dumped" -e terminate "$work/err"; then
     passed=$((passed+1)); echo "ok   $name: $(cat "$work/err")"
   else

@@ -61,9 +61,8 @@ TEST(Builder, ErrorCodes) {
     user_error << "split of axis 'i' in 'C': factor must be positive, got 0";
     return {};
   }));
-  inputs.push_back(build_input([]() -> ir::LoweredFunc {
-    throw std::runtime_error("bound inference exploded");
-  }));
+  inputs.push_back(build_input(
+      []() -> ir::LoweredFunc { throw std::runtime_error("bound inference exploded"); }));
   inputs.push_back(build_input([]() -> ir::LoweredFunc {
     internal_error << "a pass saw a non-constant unroll extent";
     return {};

@@ -71,10 +71,10 @@ inline ir::LoweredFunc vadd_kernel(const std::string &name, int64_t n,
                        Store::make(c, load(c, 0) * Expr(0.5f) + load(a, i % n), 0));
       break;
   }
-  return LoweredFunc{name,
-                     {KernelArg{a, Float(32), {n}}, KernelArg{b, Float(32), {n}},
-                      KernelArg{c, Float(32), {n}}},
-                     body};
+  return LoweredFunc{
+      name,
+      {KernelArg{a, Float(32), {n}}, KernelArg{b, Float(32), {n}}, KernelArg{c, Float(32), {n}}},
+      body};
 }
 
 /// The argument specs of vadd_kernel(n).

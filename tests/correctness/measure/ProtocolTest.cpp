@@ -124,7 +124,10 @@ TEST(Protocol, MessagesRoundTrip) {
   EXPECT_EQ(ib.num_threads, 6);
   EXPECT_EQ(ib.pid, 1234);
 
-  std::string blob("\x7f" "ELF\0\1\2", 7);
+  std::string blob(
+      "\x7f"
+      "ELF\0\1\2",
+      7);
   UploadMessage up = from_frame<UploadMessage>(to_frame(UploadMessage{"m.so", blob}));
   EXPECT_EQ(up.name, "m.so");
   EXPECT_EQ(up.bytes, blob);

@@ -3,7 +3,10 @@
 // ordinary IR (tests/correctness/measure/MeasureTestKernels.h); production code has no hooks.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <thread>
 
 #include "measure/Builder.h"
@@ -24,10 +27,11 @@ class RunnerTest : public ::testing::Test {
     dir_ = new test::ScratchDir();
     builder_ = new Builder(2, 60, dir_->path);
     std::vector<BuildInput> inputs;
-    const std::pair<const char *, VaddFlavor> kernels[] = {
-        {"reference", VaddFlavor::Correct}, {"good", VaddFlavor::Correct},
-        {"wrong", VaddFlavor::Wrong},       {"segfault", VaddFlavor::Segfault},
-        {"hang", VaddFlavor::Hang}};
+    const std::pair<const char *, VaddFlavor> kernels[] = {{"reference", VaddFlavor::Correct},
+                                                           {"good", VaddFlavor::Correct},
+                                                           {"wrong", VaddFlavor::Wrong},
+                                                           {"segfault", VaddFlavor::Segfault},
+                                                           {"hang", VaddFlavor::Hang}};
     for (const auto &[name, flavor] : kernels) {
       std::string n = name;
       VaddFlavor f = flavor;
@@ -113,6 +117,49 @@ TEST_F(RunnerTest, WorkerKilledBetweenRunsIsReplacedSilently) {
   std::vector<RunResult> r = runner.run({input(kGood)});
   EXPECT_EQ(r[0].status, MeasureStatus::Ok) << "not the candidate's fault: " << r[0].error;
   EXPECT_EQ(runner.workers_started(), 2);
+}
+
+/// The process state letter of `pid` from /proc ('Z' for a zombie), or 0 when it is gone.
+char process_state(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return 0;
+  size_t paren = line.rfind(')');
+  return paren + 2 < line.size() ? line[paren + 2] : 0;
+}
+
+TEST_F(RunnerTest, WorkerStuckInAKernelDiesWithItsKilledParent) {
+  // A child process plays the tuner: it starts a hanging run with a long timeout, reports its
+  // worker's pid, and is killed with SIGKILL. The worker's watchdog must end it too.
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t tuner = fork();
+  ASSERT_GE(tuner, 0);
+  if (tuner == 0) {
+    close(fds[0]);
+    LocalRunner runner(local_options());
+    runner.device_info();
+    int pid = runner.worker_pid();
+    if (write(fds[1], &pid, sizeof(pid)) != sizeof(pid)) _exit(1);
+    runner.run({input(kHang, 100)});
+    _exit(0);
+  }
+  close(fds[1]);
+  int worker = 0;
+  ASSERT_EQ(read(fds[0], &worker, sizeof(worker)), static_cast<ssize_t>(sizeof(worker)));
+  close(fds[0]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the kernel is spinning now
+  ASSERT_EQ(kill(tuner, SIGKILL), 0);
+  waitpid(tuner, nullptr, 0);
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  char state = process_state(worker);
+  while (state != 0 && state != 'Z' && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    state = process_state(worker);
+  }
+  EXPECT_TRUE(state == 0 || state == 'Z')
+      << "worker " << worker << " still runs (state " << state << ")";
+  if (state != 0 && state != 'Z') kill(worker, SIGKILL);
 }
 
 TEST_F(RunnerTest, NoReferenceMeansNoCheck) {

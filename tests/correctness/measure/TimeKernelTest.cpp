@@ -53,7 +53,19 @@ TEST(TimeKernel, SlowKernelKeepsTheGivenNumber) {
   opt.min_repeat_ms = 10;
   KernelTiming t = time_kernel([&] { return k(); }, opt);
   EXPECT_EQ(t.number, 4);
-  EXPECT_EQ(k.calls, 4 + 2 * 4);  // one calibration round, then the repeats
+  EXPECT_EQ(k.calls, 2 * 4);  // the calibration round that fills 10 ms is the first repeat
+  EXPECT_EQ(t.costs_s.size(), 2u);
+}
+
+TEST(TimeKernel, FlushedRepeatsDoNotReuseTheCalibrationRound) {
+  BusyKernel k{3000};
+  TimingOptions opt;
+  opt.number = 4;
+  opt.repeat = 2;
+  opt.min_repeat_ms = 10;
+  opt.flush_cache = true;
+  KernelTiming t = time_kernel([&] { return k(); }, opt);
+  EXPECT_EQ(k.calls, 4 + 2 * 4);
   EXPECT_EQ(t.costs_s.size(), 2u);
 }
 

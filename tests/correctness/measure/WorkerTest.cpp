@@ -42,8 +42,8 @@ class WorkerTest : public ::testing::Test {
     dir_ = new test::ScratchDir();
     auto build = [](const std::string &name, VaddFlavor flavor) {
       std::string path = dir_->path + "/" + name + ".so";
-      codegen::build_shared_library({test::vadd_kernel(name, kN, flavor)},
-                                    codegen::Target::host(), path);
+      codegen::build_shared_library({test::vadd_kernel(name, kN, flavor)}, codegen::Target::host(),
+                                    path);
       return read_file(path);
     };
     ref_ = new std::string(build("ref", VaddFlavor::Correct));
