@@ -27,6 +27,7 @@
 #include "codegen/Compile.h"
 #include "codegen/Target.h"
 #include "ir/core/IRVisitor.h"
+#include "measure/worker/ScratchDir.h"
 
 namespace autotune::measure {
 
@@ -60,19 +61,7 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-std::string make_object_dir() {
-  const char *tmp = std::getenv("TMPDIR");
-  std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/autotune-objects-XXXXXX";
-  std::vector<char> buf(templ.begin(), templ.end());
-  buf.push_back('\0');
-  user_check(mkdtemp(buf.data()) != nullptr)
-      << "cannot create a directory for object files ('" << templ << "'): " << std::strerror(errno);
-  return buf.data();
-}
-
 std::atomic<int> g_builder_ids{0};
-
-}  // namespace
 
 struct BuildJob {
   BuildInput input;
@@ -81,6 +70,8 @@ struct BuildJob {
   Clock::time_point started_at;
   BuildResult result;
 };
+
+}  // namespace
 
 struct Builder::Impl {
   int num_threads = 1;
@@ -191,7 +182,7 @@ Builder::Builder(int num_threads, double timeout_s, std::string work_dir)
       << "cannot create the build directory '" << work_dir << "'"
       << (ec ? ": " + ec.message() : std::string(": a file of that name exists"));
   s.work_dir = fs::absolute(work_dir).lexically_normal().string();
-  s.object_dir = make_object_dir();
+  s.object_dir = make_scratch_dir("", "autotune-objects");
   s.id = g_builder_ids++;
   std::lock_guard<std::mutex> lk(s.mu);
   for (int i = 0; i < s.num_threads; ++i) s.spawn_thread();

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "measure/worker/Client.h"
+#include "measure/worker/ScratchDir.h"
 #include "measure/worker/TcpChannel.h"
 #include "measure/worker/WorkerProcess.h"
 
@@ -57,16 +58,8 @@ class Transport {
 /// which is emptied whenever an incarnation is replaced (a killed worker cannot clean up).
 class ProcessTransport final : public Transport {
  public:
-  ProcessTransport(std::string bin, int num_threads) : bin_(std::move(bin)), threads_(num_threads) {
-    const char *tmp = std::getenv("TMPDIR");
-    std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/autotune-runner-XXXXXX";
-    std::vector<char> buf(templ.begin(), templ.end());
-    buf.push_back('\0');
-    user_check(mkdtemp(buf.data()) != nullptr)
-        << "cannot create a directory for the measurement worker ('" << templ
-        << "'): " << std::strerror(errno);
-    dir_ = buf.data();
-  }
+  ProcessTransport(std::string bin, int num_threads)
+      : bin_(std::move(bin)), threads_(num_threads), dir_(make_scratch_dir("", "autotune-runner")) {}
   ~ProcessTransport() override {
     proc_.reset();
     std::error_code ec;

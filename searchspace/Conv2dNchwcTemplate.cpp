@@ -143,8 +143,15 @@ std::vector<std::vector<int64_t>> reduce_orders(const ConvAnatomy &a) {
   return orders;
 }
 
+/// What validity depends on: plain numbers, so that a space's filter holds no tensors.
+struct TileLimits {
+  int64_t ow = 0, bn = 0, elem_bytes = 4;
+};
+
+TileLimits limits_of(const ConvAnatomy &a) { return {a.ow, a.bn, a.conv.dtype().bytes()}; }
+
 /// Why `cfg` cannot schedule the conv (empty when it can).
-std::string invalid_reason(const ConvAnatomy &a, const Config &cfg, int lanes) {
+std::string invalid_reason(const TileLimits &a, const Config &cfg, int lanes) {
   int64_t tile_ow = cfg.get("tile_ow").back(), tile_oh = cfg.get("tile_oh").back();
   int64_t vectors = (a.bn + lanes - 1) / lanes;
   int64_t accumulators = tile_oh * tile_ow * vectors;
@@ -156,7 +163,7 @@ std::string invalid_reason(const ConvAnatomy &a, const Config &cfg, int lanes) {
   } else if (cfg.value("compute_at") == 1 && cfg.get("tile_ow").front() == 1) {
     why << "compute_at 1 (whole rows) with a tile as wide as the row repeats compute_at 0";
   } else if (cfg.value("compute_at") == 1 &&
-             tile_oh * a.ow * a.bn * a.conv.dtype().bytes() > kMaxRowBufferBytes) {
+             tile_oh * a.ow * a.bn * a.elem_bytes > kMaxRowBufferBytes) {
     why << "the row buffer of compute_at 1 (" << tile_oh << "x" << a.ow << "x" << a.bn
         << ") exceeds " << kMaxRowBufferBytes << " bytes";
   }
@@ -187,7 +194,9 @@ class Conv2dNchwcTemplate final : public ScheduleTemplate {
                                                                    : std::vector<int64_t>{0});
     s.define_knob("compute_at", {0, 1});
     s.define_knob("parallel_fuse", {1, 2, 3});
-    s.set_validity([a, lanes](const Config &c) { return invalid_reason(a, c, lanes).empty(); });
+    s.set_validity([limits = limits_of(a), lanes](const Config &c) {
+      return invalid_reason(limits, c, lanes).empty();
+    });
     return s;
   }
 
@@ -198,7 +207,7 @@ class Conv2dNchwcTemplate final : public ScheduleTemplate {
     user_check(cfg.knobs() == s.knobs())
         << "config " << cfg.index() << " (" << cfg.str() << ") is not a config of the "
         << tag_ << " kernel " << describe(fc) << " at " << lanes << " float lanes";
-    std::string why = invalid_reason(a, cfg, lanes);
+    std::string why = invalid_reason(limits_of(a), cfg, lanes);
     user_check(why.empty()) << "config " << cfg.index() << " (" << cfg.str()
                             << ") is invalid for the " << tag_ << " kernel " << describe(fc)
                             << ": " << why;

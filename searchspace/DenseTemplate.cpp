@@ -42,7 +42,8 @@ std::optional<DenseAnatomy> analyze(const graph::FusedCompute &fc, const std::st
   return a;
 }
 
-std::string invalid_reason(const DenseAnatomy &a, const Config &cfg, int lanes) {
+/// Why `cfg` cannot schedule the product (empty when it can).
+std::string invalid_reason(const Config &cfg, int lanes) {
   int64_t tile_m = cfg.get("tile_m").back(), tile_n = cfg.get("tile_n").back();
   int64_t accumulators = tile_m * ((tile_n + lanes - 1) / lanes);
   std::ostringstream why;
@@ -77,7 +78,7 @@ class DenseTemplate final : public ScheduleTemplate {
     s.define_split("tile_k", a.k, 2, SplitPolicy::AllDivisors, {}, 16);
     s.define_knob("unroll_k", {0, 1});
     s.define_knob("tile_order", a.m > 1 ? std::vector<int64_t>{0, 1} : std::vector<int64_t>{0});
-    s.set_validity([a, lanes](const Config &c) { return invalid_reason(a, c, lanes).empty(); });
+    s.set_validity([lanes](const Config &c) { return invalid_reason(c, lanes).empty(); });
     return s;
   }
 
@@ -88,7 +89,7 @@ class DenseTemplate final : public ScheduleTemplate {
     user_check(cfg.knobs() == s.knobs())
         << "config " << cfg.index() << " (" << cfg.str() << ") is not a config of the "
         << tag_ << " kernel " << describe(fc) << " at " << lanes << " float lanes";
-    std::string why = invalid_reason(a, cfg, lanes);
+    std::string why = invalid_reason(cfg, lanes);
     user_check(why.empty()) << "config " << cfg.index() << " (" << cfg.str()
                             << ") is invalid for the " << tag_ << " kernel " << describe(fc)
                             << ": " << why;

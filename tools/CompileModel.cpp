@@ -14,6 +14,7 @@ std::unique_ptr<codegen::CompiledModel> compile_onnx_model(const std::string &mo
   graph::Graph optimized = tuner::load_optimized_model(model_path, opt.load);
   codegen::BuildOptions bopt;
   bopt.parallel = opt.parallel;
+  if (!opt.use_db) return codegen::build_model(optimized, bopt);
   std::string db_path = opt.db_path;
   if (db_path.empty() && std::filesystem::exists(db::default_database_path())) {
     db_path = db::default_database_path();

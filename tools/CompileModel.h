@@ -15,6 +15,7 @@ struct CompileOptions {
   /// Tuning database to read best configs from; empty: the default database if it exists.
   std::string db_path;
   bool require_tuned = false;  ///< a tunable kernel without a record is an error, not a warning
+  bool use_db = true;          ///< false: default schedules everywhere, no warnings
   bool parallel = true;
 };
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "codegen/runtime/ThreadPool.h"
+#include "costmodel/XGBoostModel.h"
 #include "ir/graph/NpyFile.h"
 #include "ir/graph/onnx/OnnxImporter.h"
 #include "ir/support/Error.h"
@@ -167,6 +168,9 @@ std::vector<std::string> with_default_subcommand(int argc, char **argv) {
 }  // namespace
 
 int main(int argc, char **argv) {
+  // XGBoost's OpenMP threads must start passive (see costmodel/XGBoostModel.h): re-executes
+  // once with OMP_WAIT_POLICY=passive when the variable is unset.
+  costmodel::ensure_passive_openmp(argv);
   CLI::App app{"autotune: a deep-learning compiler that tunes itself for its target"};
   app.require_subcommand(1);
 
@@ -179,7 +183,7 @@ int main(int argc, char **argv) {
   std::string model, output_dir, device = "local", db_path;
   std::vector<std::string> inputs;
   int threads = 1, repeat = 20;
-  bool require_tuned = false;
+  bool require_tuned = false, untuned = false;
   CLI::App *run = app.add_subcommand("run", "run an ONNX model on inputs and write its outputs");
   run->add_option("--model", model, "the ONNX model")->required();
   run->add_option("--device", device, "where to run (local)");
@@ -198,6 +202,7 @@ int main(int argc, char **argv) {
                         std::string("$AUTOTUNE_DB or ~/.local/share/autotune/tuning.db, if present)"));
     sub->add_flag("--require-tuned", require_tuned,
                   "fail when a tunable kernel has no tuning record");
+    sub->add_flag("--untuned", untuned, "ignore every tuning database (default schedules)");
   }
 
   tuner::TuneGraphOptions topt;
@@ -209,8 +214,8 @@ int main(int argc, char **argv) {
   tune->add_option("--device", device, "the device to tune for (local)");
   tune->add_option("--trials", topt.task.trials, "trials per task")->check(CLI::Range(1, 1000000));
   tune->add_option("--budget", topt.budget, "total trials over all tasks (overrides --trials)");
-  tune->add_option("--tuner", topt.task.tuner, "random, grid or ga")
-      ->check(CLI::IsMember({"random", "grid", "ga"}));
+  tune->add_option("--tuner", topt.task.tuner, "xgb (default: cost model), random, grid or ga")
+      ->check(CLI::IsMember({"xgb", "random", "grid", "ga"}));
   tune->add_option("--db", topt.db_path,
                    "tuning database (default: $AUTOTUNE_DB or ~/.local/share/autotune/tuning.db)");
   tune->add_option("--timeout", topt.task.timing.timeout_s, "seconds before a run is abandoned");
@@ -222,6 +227,7 @@ int main(int argc, char **argv) {
   tune->add_option("--batch", topt.task.batch_size, "configs per measured batch")
       ->check(CLI::Range(1, 1024));
   tune->add_option("--seed", topt.task.seed, "tuner random seed");
+  tune->add_flag("--list-tasks", topt.list_only, "print the model's tasks and exit");
 
   std::vector<std::string> args = with_default_subcommand(argc, argv);
   std::vector<char *> argp;
@@ -233,6 +239,9 @@ int main(int argc, char **argv) {
     tools::CompileOptions copt;
     copt.db_path = db_path;
     copt.require_tuned = require_tuned;
+    copt.use_db = !untuned;
+    user_check(!(untuned && (require_tuned || !db_path.empty())))
+        << "--untuned cannot be combined with --db or --require-tuned";
     if (*demo) return tools::run_demo(n, demo_threads);
     if (*run) return run_command(model, inputs, output_dir, threads, copt);
     if (*bench) return bench_command(model, threads, repeat, copt);

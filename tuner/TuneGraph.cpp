@@ -55,6 +55,15 @@ std::vector<TaskSummary> tune_model(const std::string &model_path, const TuneGra
   codegen::Target target = codegen::Target::host();
   std::vector<searchspace::Task> tasks =
       searchspace::extract_tasks(fused, target.str(), target.float_lanes());
+  if (opt.list_only) {
+    std::printf("%-4s %-56s %5s %10s %12s\n", "task", "kernel", "count", "gflop", "space");
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      std::printf("%-4zu %-56.56s %5ld %10.3f %12ld\n", i, tasks[i].name.c_str(),
+                  static_cast<long>(tasks[i].count), tasks[i].flops / 1e9,
+                  static_cast<long>(tasks[i].space.size()));
+    }
+    return {};
+  }
   std::vector<searchspace::Task *> chosen;
   for (size_t i = 0; i < tasks.size(); ++i) {
     if (selected(opt.tasks, i, tasks[i].name)) chosen.push_back(&tasks[i]);

@@ -18,6 +18,7 @@ struct TuneGraphOptions {
   double build_timeout_s = 30;
   std::string db_path;          ///< empty: db::default_database_path()
   LoadOptions load;
+  bool list_only = false;       ///< print the tasks and stop
 };
 
 /// Per-task summary row of a tuning session.

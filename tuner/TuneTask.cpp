@@ -74,9 +74,22 @@ TaskOutcome tune_task(const searchspace::Task &task, const TuneOptions &opt,
   measure::BuildResult ref = builder.build({ref_in}).at(0);
   user_check(ref.status == MeasureStatus::Ok)
       << "task '" << task.name << "': the default schedule does not build: " << ref.error;
+  graph::FusedCompute fc0 = graph::lower_fused(body);
+  std::vector<measure::ArgSpec> specs = arg_specs(fc0);
+  // The untuned baseline is the default schedule itself, timed in every session.
+  {
+    measure::RunInput base;
+    base.so_path = ref.so_path;
+    base.kernel_name = ref.kernel_name;
+    base.args = specs;
+    base.timing = opt.timing;
+    measure::RunResult r = runner.run({base}).at(0);
+    outcome.default_s = r.status == MeasureStatus::Ok ? r.mean_s : kInf;
+  }
 
   // 2. Resume from the database.
-  std::unique_ptr<Tuner> tuner = make_tuner(opt.tuner, task.space, opt.seed);
+  std::unique_ptr<Tuner> tuner =
+      make_tuner(opt.tuner, task.space, opt.seed, {&task, &db, opt.float_lanes, opt.parallel});
   std::vector<int64_t> old_indices;
   std::vector<double> old_costs;
   for (const db::TuningRecord &r : db.records(task.key, task.target)) {
@@ -85,15 +98,7 @@ TaskOutcome tune_task(const searchspace::Task &task, const TuneOptions &opt,
   }
   if (!old_indices.empty()) tuner->resume(old_indices, old_costs);
   int64_t total = static_cast<int64_t>(tuner->visited().size());
-  graph::FusedCompute fc0 = graph::lower_fused(body);
   searchspace::Config default_cfg = task.tmpl->default_config(task.space, fc0, lanes);
-  auto default_rec = [&]() -> std::optional<double> {
-    for (size_t i = 0; i < old_indices.size(); ++i) {
-      if (old_indices[i] == default_cfg.index()) return old_costs[i];
-    }
-    return std::nullopt;
-  };
-  outcome.default_s = default_rec().value_or(kInf);
   if (total >= opt.trials || !tuner->has_next()) {
     outcome.already_done = true;
     outcome.trials_total = total;
@@ -103,7 +108,6 @@ TaskOutcome tune_task(const searchspace::Task &task, const TuneOptions &opt,
   }
 
   // 3. Measure batches.
-  std::vector<measure::ArgSpec> specs = arg_specs(fc0);
   double best_at_last_gain = tuner->best_cost();
   int64_t since_gain = 0;
   bool measure_default = !tuner->visited().count(default_cfg.index());
@@ -188,7 +192,6 @@ TaskOutcome tune_task(const searchspace::Task &task, const TuneOptions &opt,
       rec.version = autotune_version();
       records.push_back(std::move(rec));
       if (status[i] != MeasureStatus::Ok) ++outcome.errors;
-      if (batch[i] == default_cfg.index()) outcome.default_s = costs[i];
     }
     db.add_records(records);
     builder.cleanup(built);

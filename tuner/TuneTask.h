@@ -21,7 +21,7 @@ struct TuneOptions {
   int64_t trials = 100;        ///< trials per task, counting those already in the database
   int batch_size = 8;          ///< configs built and measured per round (one transaction each)
   int64_t early_stopping = 0;  ///< stop after this many trials without improvement (0: never)
-  std::string tuner = "ga";
+  std::string tuner = "xgb";
   uint64_t seed = 1;
   measure::TimingOptions timing;
   std::string device = "local";
@@ -31,7 +31,7 @@ struct TuneOptions {
 
 /// What happened to one task.
 struct TaskOutcome {
-  double default_s = 0;     ///< the default schedule's time (+inf when it failed)
+  double default_s = 0;     ///< the default (untuned) schedule's time (+inf when it failed)
   double best_s = 0;        ///< best time over all records of the task (+inf when none ran)
   int64_t best_index = -1;
   int64_t trials_run = 0;   ///< measured in this session

@@ -5,6 +5,7 @@
 #include "tuner/GATuner.h"
 #include "tuner/GridTuner.h"
 #include "tuner/RandomTuner.h"
+#include "tuner/XGBTuner.h"
 
 namespace autotune::tuner {
 
@@ -33,11 +34,18 @@ void Tuner::track_best(const std::vector<int64_t> &indices, const std::vector<do
 }
 
 std::unique_ptr<Tuner> make_tuner(const std::string &name, const searchspace::ConfigSpace &space,
-                                  uint64_t seed) {
+                                  uint64_t seed, const TunerContext &context) {
+  if (name == "xgb") {
+    user_check(context.task != nullptr) << "the xgb tuner needs the task (use ga or random here)";
+    XGBTunerOptions opt;
+    opt.features.float_lanes = context.float_lanes;
+    opt.features.parallel = context.parallel;
+    return std::make_unique<XGBTuner>(*context.task, seed, context.db, opt);
+  }
   if (name == "random") return std::make_unique<RandomTuner>(space, seed);
   if (name == "grid") return std::make_unique<GridTuner>(space);
   if (name == "ga") return std::make_unique<GATuner>(space, seed);
-  user_error << "unknown tuner '" << name << "' (expected random, grid or ga)";
+  user_error << "unknown tuner '" << name << "' (expected xgb, random, grid or ga)";
   return nullptr;
 }
 

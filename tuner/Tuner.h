@@ -1,6 +1,5 @@
 // The tuner interface: proposes batches of configs of one task's space and learns from their
-// measured costs. Random, grid-order and genetic tuners implement it; the model-based tuner
-// arrives with the cost model.
+// measured costs. Random, grid-order, genetic and model-based (XGBTuner) tuners implement it.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +9,13 @@
 #include <vector>
 
 #include "searchspace/ConfigSpace.h"
+
+namespace autotune::db {
+class Database;
+}
+namespace autotune::searchspace {
+struct Task;
+}
 
 namespace autotune::tuner {
 
@@ -47,8 +53,18 @@ class Tuner {
   mutable int64_t valid_count_ = -1;  ///< valid points of the space, counted on first need
 };
 
-/// "random", "grid" or "ga"; UserError naming the choices otherwise.
+/// What a model-based tuner needs besides the space: the task (its template and body, for
+/// features), the database (transfer records; may be null) and how candidates are built.
+struct TunerContext {
+  const searchspace::Task *task = nullptr;
+  db::Database *db = nullptr;
+  int float_lanes = 8;
+  bool parallel = true;
+};
+
+/// "xgb", "random", "grid" or "ga"; UserError naming the choices otherwise, or for "xgb"
+/// without a task in `context`.
 std::unique_ptr<Tuner> make_tuner(const std::string &name, const searchspace::ConfigSpace &space,
-                                  uint64_t seed);
+                                  uint64_t seed, const TunerContext &context = {});
 
 }  // namespace autotune::tuner

@@ -32,7 +32,9 @@ struct TimingOptions {
   int repeat = 3;
   double min_repeat_ms = 10.0;
   bool flush_cache = false;
-  double timeout_s = 10.0;  ///< per run request (warm-up + all repeats)
+  /// Per run request: warm-up + all repeats, plus the reference kernel's run the first time a
+  /// worker sees that reference.
+  double timeout_s = 10.0;
 };
 
 /// A kernel argument as the worker allocates it, in wire form: shape, element type spelled as

@@ -15,6 +15,7 @@
 
 #include "codegen/runtime/ThreadPool.h"
 #include "ir/support/Error.h"
+#include "measure/worker/ScratchDir.h"
 #include "measure/worker/TimeKernel.h"
 
 namespace autotune::measure {
@@ -76,20 +77,6 @@ std::string cpu_model() {
   return part.empty() ? "unknown" : part;
 }
 
-std::string make_private_dir(const std::string &parent_opt) {
-  std::string parent = parent_opt;
-  if (parent.empty()) {
-    const char *tmp = std::getenv("TMPDIR");
-    parent = tmp && *tmp ? tmp : "/tmp";
-  }
-  std::string templ = parent + "/autotune-rpc-XXXXXX";
-  std::vector<char> buf(templ.begin(), templ.end());
-  buf.push_back('\0');
-  user_check(mkdtemp(buf.data()) != nullptr) << "cannot create the worker's module directory in '"
-                                             << parent << "': " << std::strerror(errno);
-  return std::string(buf.data());
-}
-
 /// Key of an argument list and seed, for the input and reference caches.
 std::string args_key(const RunRequest &req) {
   std::ostringstream os;
@@ -130,7 +117,7 @@ InfoMessage describe_host(int num_threads) {
 Worker::Worker(WorkerOptions opt) : opt_(std::move(opt)) {
   if (opt_.num_threads > 0) autotune_set_num_threads(opt_.num_threads);
   info_ = describe_host(autotune_get_num_threads());
-  dir_ = make_private_dir(opt_.work_dir);
+  dir_ = make_scratch_dir(opt_.work_dir, "autotune-rpc");
 }
 
 Worker::~Worker() {

@@ -15,8 +15,7 @@ trials="${TRIALS:-100}"; threads="${THREADS:-1}"; repeat="${REPEAT:-30}"
 "$autotune" tune --model "$model" --device local --trials "$trials" --tuner ga --db "$db" \
   --threads "$threads"
 field() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p" | head -1; }
-empty="$(mktemp -d)/empty.db"
-untuned=$("$autotune" bench --model "$model" --threads "$threads" --repeat "$repeat" --db "$empty" 2>/dev/null | grep median_ms)
+untuned=$("$autotune" bench --model "$model" --threads "$threads" --repeat "$repeat" --untuned | grep median_ms)
 tuned=$("$autotune" bench --model "$model" --threads "$threads" --repeat "$repeat" --db "$db" --require-tuned | grep median_ms)
 a=$(field "$untuned" median_ms); b=$(field "$tuned" median_ms)
 echo "untuned: $untuned"

@@ -310,6 +310,25 @@ def tiny_cnn(g):
     return [1, 3, 32, 32], [1, 10]
 
 
+def small_cnn(g):
+    # The quick-start model: big enough for tuning to matter, small enough to tune in a minute.
+    # conv(3->32, s2)+bn+relu, conv(32->64)+bn+relu, maxpool, conv(64->128)+bn+relu,
+    # conv(128->128)+bn+relu, maxpool, conv(128->256)+bn+relu, avg pool, flatten, fc(256->10).
+    # Input [1,3,112,112].
+    x = "input"
+    x = conv_bn_relu(g, x, "conv1", "bn1", "relu", 3, 32, 3, 2, 1, gain=1.0)
+    x = conv_bn_relu(g, x, "conv2", "bn2", "relu", 32, 64, 3, 1, 1)
+    x = maxpool(g, x, 2, 2, fqn="pool")
+    x = conv_bn_relu(g, x, "conv3", "bn3", "relu", 64, 128, 3, 1, 1)
+    x = conv_bn_relu(g, x, "conv4", "bn4", "relu", 128, 128, 3, 1, 1)
+    x = maxpool(g, x, 2, 2, fqn="pool")
+    x = conv_bn_relu(g, x, "conv5", "bn5", "relu", 128, 256, 3, 1, 1)
+    x = adaptive_avgpool_1x1(g, x, "avgpool")
+    x = flatten(g, x, 256)
+    linear(g, "fc", x, 256, 10, "output")
+    return [1, 3, 112, 112], [1, 10]
+
+
 def _resnet(g, block, layers, flatten_mode):
     x = "input"
     x = conv(g, "conv1", x, 3, 64, 7, 2, 3, gain=1.0)
@@ -693,6 +712,7 @@ def shufflenetv2_x1_0(g):
 
 MODELS = {
     "tiny_cnn": tiny_cnn,
+    "small_cnn": small_cnn,
     "resnet18": resnet18,
     "resnet50": resnet50,
     "mobilenetv2": mobilenetv2,

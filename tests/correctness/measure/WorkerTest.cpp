@@ -17,6 +17,7 @@
 #include "codegen/Compile.h"
 #include "measure/worker/Client.h"
 #include "measure/worker/KernelBuffers.h"
+#include "measure/worker/ScratchDir.h"
 #include "measure/worker/TcpChannel.h"
 #include "measure/worker/TcpServer.h"
 #include "measure/worker/WorkerProcess.h"
@@ -272,6 +273,25 @@ TEST(KernelBuffers, BufferSizes) {
   EXPECT_EQ(buffer_bytes({{2, 3, 4}, "float64", false}), 192);
   EXPECT_EQ(buffer_bytes({{0, 5}, "bool", false}), 0);
   EXPECT_EQ(buffer_bytes({{}, "int8", false}), 1);
+}
+
+TEST(ScratchDir, SweepsDirectoriesOfDeadProcesses) {
+  test::ScratchDir parent;
+  pid_t dead = fork();
+  if (dead == 0) _exit(0);
+  waitpid(dead, nullptr, 0);
+  namespace fs = std::filesystem;
+  std::string stale = parent.path + "/autotune-sweep-" + std::to_string(dead) + "-abc123";
+  std::string alive = parent.path + "/autotune-sweep-" + std::to_string(getppid()) + "-def456";
+  std::string other = parent.path + "/autotune-sweep-notapid";
+  for (const std::string &d : {stale, alive, other}) fs::create_directories(d + "/sub");
+  std::string made = make_scratch_dir(parent.path, "autotune-sweep");
+  EXPECT_EQ(made.rfind(parent.path + "/autotune-sweep-" + std::to_string(getpid()) + "-", 0), 0u)
+      << made;
+  EXPECT_TRUE(fs::is_directory(made));
+  EXPECT_FALSE(fs::exists(stale)) << "left by a dead process";
+  EXPECT_TRUE(fs::exists(alive));
+  EXPECT_TRUE(fs::exists(other));
 }
 
 TEST(WorkerProcessStatus, DescribesSignals) {
