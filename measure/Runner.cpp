@@ -59,7 +59,9 @@ class Transport {
 class ProcessTransport final : public Transport {
  public:
   ProcessTransport(std::string bin, int num_threads)
-      : bin_(std::move(bin)), threads_(num_threads), dir_(make_scratch_dir("", "autotune-runner")) {}
+      : bin_(std::move(bin)),
+        threads_(num_threads),
+        dir_(make_scratch_dir("", "autotune-runner")) {}
   ~ProcessTransport() override {
     proc_.reset();
     std::error_code ec;

@@ -65,10 +65,14 @@ void inner_factors(const std::vector<int64_t> &pool, int64_t extent, int levels,
 
 const char *knob_kind_name(KnobKind k) {
   switch (k) {
-    case KnobKind::Split: return "split";
-    case KnobKind::Reorder: return "reorder";
-    case KnobKind::Annotate: return "annotate";
-    case KnobKind::Other: return "other";
+    case KnobKind::Split:
+      return "split";
+    case KnobKind::Reorder:
+      return "reorder";
+    case KnobKind::Annotate:
+      return "annotate";
+    case KnobKind::Other:
+      return "other";
   }
   return "?";
 }
@@ -94,8 +98,8 @@ const std::vector<int64_t> &Config::get(const std::string &name) const {
   }
   std::string names;
   for (const Knob &k : ks) names += (names.empty() ? "" : ", ") + k.name;
-  user_error << "config " << index_ << " has no knob '" << name << "' (its knobs: "
-             << (names.empty() ? "none" : names) << ")";
+  user_error << "config " << index_ << " has no knob '" << name
+             << "' (its knobs: " << (names.empty() ? "none" : names) << ")";
   static const std::vector<int64_t> kNone;
   return kNone;
 }
@@ -148,8 +152,7 @@ size_t ConfigSpace::add(Knob k) {
 size_t ConfigSpace::define_split(const std::string &name, int64_t extent, int levels,
                                  SplitPolicy policy, const std::vector<int64_t> &candidates,
                                  int64_t max_innermost) {
-  user_check(extent >= 1) << "split knob '" << name << "': extent must be positive, got "
-                          << extent;
+  user_check(extent >= 1) << "split knob '" << name << "': extent must be positive, got " << extent;
   user_check(levels >= 1) << "split knob '" << name << "': levels must be at least 1, got "
                           << levels;
   std::vector<int64_t> pool;
@@ -234,7 +237,9 @@ size_t ConfigSpace::define_knob(const std::string &name, std::vector<int64_t> va
 
 // ---- ConfigSpace: the index ------------------------------------------------------------------
 
-std::string ConfigSpace::describe() const { return name_.empty() ? "" : " of task '" + name_ + "'"; }
+std::string ConfigSpace::describe() const {
+  return name_.empty() ? "" : " of task '" + name_ + "'";
+}
 
 std::optional<size_t> ConfigSpace::find_knob(const std::string &name) const {
   for (size_t i = 0; i < knobs_->size(); ++i) {
@@ -251,8 +256,8 @@ int64_t ConfigSpace::size() const {
 
 Config ConfigSpace::get(int64_t index) const {
   int64_t n = size();
-  user_check(index >= 0 && index < n) << "config index " << index << " is outside the space of "
-                                      << n << " configs" << describe();
+  user_check(index >= 0 && index < n)
+      << "config index " << index << " is outside the space of " << n << " configs" << describe();
   std::vector<int> choice;
   int64_t rest = index;
   for (const Knob &k : *knobs_) {
@@ -265,9 +270,9 @@ Config ConfigSpace::get(int64_t index) const {
 
 Config ConfigSpace::from_choices(const std::vector<int> &choice) const {
   const std::vector<Knob> &ks = *knobs_;
-  user_check(choice.size() == ks.size()) << "config of " << choice.size()
-                                         << " choices for a space of " << ks.size() << " knobs"
-                                         << describe();
+  user_check(choice.size() == ks.size())
+      << "config of " << choice.size() << " choices for a space of " << ks.size() << " knobs"
+      << describe();
   int64_t index = 0, stride = 1;
   for (size_t i = 0; i < ks.size(); ++i) {
     int64_t radix = static_cast<int64_t>(ks[i].choices.size());
@@ -282,9 +287,9 @@ Config ConfigSpace::from_choices(const std::vector<int> &choice) const {
 
 Config ConfigSpace::from_values(const std::vector<std::vector<int64_t>> &values) const {
   const std::vector<Knob> &ks = *knobs_;
-  user_check(values.size() == ks.size()) << "config of " << values.size()
-                                         << " values for a space of " << ks.size() << " knobs"
-                                         << describe();
+  user_check(values.size() == ks.size())
+      << "config of " << values.size() << " values for a space of " << ks.size() << " knobs"
+      << describe();
   std::vector<int> choice;
   for (size_t i = 0; i < ks.size(); ++i) {
     auto it = std::find(ks[i].choices.begin(), ks[i].choices.end(), values[i]);
@@ -295,8 +300,7 @@ Config ConfigSpace::from_values(const std::vector<std::vector<int64_t>> &values)
       }
       if (ks[i].choices.size() > 12) options += ", ...";
       user_error << "value " << values_str(values[i]) << " of knob '" << ks[i].name
-                 << "' is not one of its choices" << describe() << " (choices: " << options
-                 << ")";
+                 << "' is not one of its choices" << describe() << " (choices: " << options << ")";
     }
     choice.push_back(static_cast<int>(it - ks[i].choices.begin()));
   }
@@ -315,8 +319,8 @@ Config ConfigSpace::from_json(const std::string &json) const {
   const std::vector<Knob> &ks = *knobs_;
   for (auto it = j.begin(); it != j.end(); ++it) {
     user_check(find_knob(it.key()).has_value())
-        << "config '" << json << "' names knob '" << it.key() << "', which the space"
-        << describe() << " does not have";
+        << "config '" << json << "' names knob '" << it.key() << "', which the space" << describe()
+        << " does not have";
   }
   std::vector<std::vector<int64_t>> values;
   for (const Knob &k : ks) {

@@ -191,7 +191,7 @@ class Conv2dNchwcTemplate final : public ScheduleTemplate {
     s.define_split("tile_oh", a.oh, 2, SplitPolicy::Candidates, {1, 2});
     s.define_reorder("reorder_inner", reduce_orders(a));
     s.define_knob("unroll_kw", extent_of_role(a, kKernelCol) > 1 ? std::vector<int64_t>{0, 1}
-                                                                   : std::vector<int64_t>{0});
+                                                                 : std::vector<int64_t>{0});
     s.define_knob("compute_at", {0, 1});
     s.define_knob("parallel_fuse", {1, 2, 3});
     s.set_validity([limits = limits_of(a), lanes](const Config &c) {
@@ -205,12 +205,12 @@ class Conv2dNchwcTemplate final : public ScheduleTemplate {
     ConvAnatomy a = checked(fc);
     ConfigSpace s = space(fc, lanes);
     user_check(cfg.knobs() == s.knobs())
-        << "config " << cfg.index() << " (" << cfg.str() << ") is not a config of the "
-        << tag_ << " kernel " << describe(fc) << " at " << lanes << " float lanes";
+        << "config " << cfg.index() << " (" << cfg.str() << ") is not a config of the " << tag_
+        << " kernel " << describe(fc) << " at " << lanes << " float lanes";
     std::string why = invalid_reason(limits_of(a), cfg, lanes);
     user_check(why.empty()) << "config " << cfg.index() << " (" << cfg.str()
-                            << ") is invalid for the " << tag_ << " kernel " << describe(fc)
-                            << ": " << why;
+                            << ") is invalid for the " << tag_ << " kernel " << describe(fc) << ": "
+                            << why;
     Conv2dNchwcParams p;
     p.reg_n = cfg.get("tile_ow").back();
     p.reg_h = cfg.get("tile_oh").back();
@@ -228,8 +228,8 @@ class Conv2dNchwcTemplate final : public ScheduleTemplate {
     int64_t reg_n = default_reg_n(a.ow, a.bn, lanes);
     std::vector<int64_t> identity;
     for (size_t r = 0; r < a.reduce_role.size(); ++r) identity.push_back(static_cast<int64_t>(r));
-    return space.from_values({{(a.ow + reg_n - 1) / reg_n, reg_n}, {a.oh, 1}, identity, {0}, {0},
-                              {3}});
+    return space.from_values(
+        {{(a.ow + reg_n - 1) / reg_n, reg_n}, {a.oh, 1}, identity, {0}, {0}, {3}});
   }
 
   std::string describe(const graph::FusedCompute &fc) const override {

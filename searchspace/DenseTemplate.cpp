@@ -87,12 +87,12 @@ class DenseTemplate final : public ScheduleTemplate {
     DenseAnatomy a = checked(fc);
     ConfigSpace s = space(fc, lanes);
     user_check(cfg.knobs() == s.knobs())
-        << "config " << cfg.index() << " (" << cfg.str() << ") is not a config of the "
-        << tag_ << " kernel " << describe(fc) << " at " << lanes << " float lanes";
+        << "config " << cfg.index() << " (" << cfg.str() << ") is not a config of the " << tag_
+        << " kernel " << describe(fc) << " at " << lanes << " float lanes";
     std::string why = invalid_reason(cfg, lanes);
     user_check(why.empty()) << "config " << cfg.index() << " (" << cfg.str()
-                            << ") is invalid for the " << tag_ << " kernel " << describe(fc)
-                            << ": " << why;
+                            << ") is invalid for the " << tag_ << " kernel " << describe(fc) << ": "
+                            << why;
     DenseParams p;
     p.tile_m = cfg.get("tile_m").back();
     p.tile_n = cfg.get("tile_n").back();

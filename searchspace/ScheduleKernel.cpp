@@ -15,9 +15,8 @@ te::Schedule schedule_kernel(const graph::FusedCompute &fc, const std::string &c
     for (const te::Tensor &t : fc.outputs) {
       outputs += (outputs.empty() ? "'" : ", '") + t.name() + "'";
     }
-    user_error << "kernel computing " << outputs
-               << " has no schedule template, so config " << config_json
-               << " cannot apply to it (was it tuned for another model or version?)";
+    user_error << "kernel computing " << outputs << " has no schedule template, so config "
+               << config_json << " cannot apply to it (was it tuned for another model or version?)";
   }
   std::string kernel = std::string(tmpl->op_kind()) + " " + tmpl->describe(fc);
   try {

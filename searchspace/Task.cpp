@@ -147,9 +147,9 @@ std::string workload_key(const std::string &workload, const std::string &target)
 }
 
 const ScheduleTemplate *find_template(const graph::FusedCompute &fc) {
-  static const ScheduleTemplate *const kTemplates[] = {
-      &conv2d_nchwc_template(), &depthwise_conv2d_nchwc_template(), &dense_template(),
-      &matmul_template()};
+  static const ScheduleTemplate *const kTemplates[] = {&conv2d_nchwc_template(),
+                                                       &depthwise_conv2d_nchwc_template(),
+                                                       &dense_template(), &matmul_template()};
   for (const ScheduleTemplate *t : kTemplates) {
     if (t->matches(fc)) return t;
   }

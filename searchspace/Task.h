@@ -24,11 +24,11 @@ struct Task {
   std::string target;
   /// workload_key(workload, target): 16 hex digits, stable across runs and machines.
   std::string key;
-  double flops = 0;      ///< floating-point operations of one kernel call (the anchor's 2*M*N*K)
-  int64_t count = 1;     ///< occurrences in the model
+  double flops = 0;   ///< floating-point operations of one kernel call (the anchor's 2*M*N*K)
+  int64_t count = 1;  ///< occurrences in the model
   std::shared_ptr<const graph::Graph> body;  ///< the fused body (one representative)
   const ScheduleTemplate *tmpl = nullptr;
-  ConfigSpace space;     ///< tmpl->space(lower_fused(*body), lanes), named after the task
+  ConfigSpace space;  ///< tmpl->space(lower_fused(*body), lanes), named after the task
   /// A readable name: the op kind, the anchor's shapes and attributes, then the epilogue's ops
   /// ("conv2d_nchwc 1x64x56x56 k64 3x3 s1 +add+relu").
   std::string name;

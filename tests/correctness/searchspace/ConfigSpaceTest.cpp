@@ -1,8 +1,7 @@
 // ConfigSpace: split policies, the mixed-radix index, JSON round trips and validity filtering.
-#include "searchspace/ConfigSpace.h"
-
 #include <gtest/gtest.h>
 
+#include "searchspace/ConfigSpace.h"
 #include "tests/common/TestUtil.h"
 
 namespace autotune::searchspace {
@@ -21,9 +20,15 @@ TEST(ConfigSpace, SplitAllDivisorsThreeLevelsMultiplyToExtent) {
   ConfigSpace s;
   s.define_split("x", 8, 3, SplitPolicy::AllDivisors);
   // Ordered by the innermost factor, then the middle one; outermost first in each choice.
-  EXPECT_EQ(s.knobs()[0].choices, (Choices{{8, 1, 1}, {4, 2, 1}, {2, 4, 1}, {1, 8, 1},
-                                           {4, 1, 2}, {2, 2, 2}, {1, 4, 2},
-                                           {2, 1, 4}, {1, 2, 4},
+  EXPECT_EQ(s.knobs()[0].choices, (Choices{{8, 1, 1},
+                                           {4, 2, 1},
+                                           {2, 4, 1},
+                                           {1, 8, 1},
+                                           {4, 1, 2},
+                                           {2, 2, 2},
+                                           {1, 4, 2},
+                                           {2, 1, 4},
+                                           {1, 2, 4},
                                            {1, 1, 8}}));
   for (const auto &c : s.knobs()[0].choices) EXPECT_EQ(c[0] * c[1] * c[2], 8);
 }
@@ -106,8 +111,7 @@ TEST(ConfigSpace, JsonTextIsStable) {
   EXPECT_EQ(s.get(0).to_json(), R"({"tile":[12,1],"order":[0,1,2],"ann":[0,2],"unroll":[0]})");
   EXPECT_EQ(s.get(0).str(), "tile=[12,1] order=[0,1,2] ann=[0,2] unroll=[0]");
   // Keys in any order and bare integers for single values are accepted.
-  EXPECT_EQ(s.from_json(R"({"unroll": 16, "ann": [1,2], "order": [2,1,0], "tile": [2,6]})")
-                .index(),
+  EXPECT_EQ(s.from_json(R"({"unroll": 16, "ann": [1,2], "order": [2,1,0], "tile": [2,6]})").index(),
             s.from_values({{2, 6}, {2, 1, 0}, {1, 2}, {16}}).index());
 }
 

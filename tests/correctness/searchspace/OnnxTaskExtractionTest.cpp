@@ -40,7 +40,8 @@ graph::Graph fused_model(const std::string &path) {
 
 TEST(OnnxTaskExtraction, ResNet18) {
   std::string path = model_path("resnet18_opset13.onnx");
-  if (path.empty()) GTEST_SKIP() << "resnet18_opset13.onnx not generated (scripts/models/generate.py)";
+  if (path.empty())
+    GTEST_SKIP() << "resnet18_opset13.onnx not generated (scripts/models/generate.py)";
   graph::Graph fused = fused_model(path);
   std::vector<Task> tasks = extract_tasks(fused, "llvm -mcpu=generic", kLanes);
 

@@ -168,6 +168,11 @@ TEST(ScheduleTemplate, Conv8ChannelBlocks) {
   sweep(conv_model(8, 24, 6, 12, 3, 1, 1, false, true, false, true), "conv2d_nchwc", kSamples);
 }
 
+TEST(ScheduleTemplate, StemConv7x7Stride2ThreeChannels) {
+  // A 3-channel input is one 3-wide channel block: the channel-outer loop has extent 1.
+  sweep(conv_model(3, 16, 15, 15, 7, 2, 3, false, true, false, true), "conv2d_nchwc", kSamples);
+}
+
 TEST(ScheduleTemplate, DepthwiseConv3x3Relu) {
   sweep(conv_model(16, 16, 11, 11, 3, 1, 1, true, true, false, true), "depthwise_conv2d_nchwc",
         kSamples);

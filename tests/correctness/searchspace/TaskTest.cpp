@@ -1,13 +1,12 @@
 // Tasks: workload text and key stability, task extraction with occurrence counts and FLOPs,
 // and the config spaces of real layers (ResNet-50 convolutions and classifier): index <-> knobs
 // round trips over whole spaces, JSON round trips and validity filtering.
-#include "searchspace/Task.h"
-
 #include <gtest/gtest.h>
 
 #include "codegen/EvaluateNode.h"
 #include "ir/graph/GraphPipeline.h"
 #include "searchspace/Conv2dNchwcTemplate.h"
+#include "searchspace/Task.h"
 #include "tests/common/GraphBuilder.h"
 #include "tests/common/TestUtil.h"
 
@@ -43,9 +42,9 @@ Graph conv_body(int64_t C, int64_t K, int64_t H, int64_t R, int64_t stride, int6
   int64_t out = (H + 2 * pad - R) / stride + 1;
   Graph g;
   ValueId x = add_value(g, prefix + "x", {1, C / ic_bn, H, H, ic_bn});
-  ValueId w = depthwise ? add_value(g, prefix + "w", {C / 16, 1, R, R, 1, 16}, true)
-                        : add_value(g, prefix + "w", {K / oc_bn, C / ic_bn, R, R, ic_bn, oc_bn},
-                                    true);
+  ValueId w = depthwise
+                  ? add_value(g, prefix + "w", {C / 16, 1, R, R, 1, 16}, true)
+                  : add_value(g, prefix + "w", {K / oc_bn, C / ic_bn, R, R, ic_bn, oc_bn}, true);
   g.inputs = {x, w};
   ValueId y = add_value(g, prefix + "conv", {1, K / oc_bn, out, out, oc_bn});
   Node conv;
@@ -179,18 +178,16 @@ TEST(WorkloadKey, DistinguishesAttributesShapesConstnessAndTarget) {
   Graph runtime_weight = conv_body(16, 32, 8, 3, 1, 1);
   runtime_weight.value(runtime_weight.inputs[1]).constant = nullptr;
   EXPECT_NE(workload_key(workload_text(runtime_weight), "llvm"), base);
-  EXPECT_NE(workload_key(workload_text(conv_body(16, 32, 8, 3, 1, 1, false, false)), "llvm"),
-            base);
-  EXPECT_NE(workload_key(workload_text(conv_body(16, 32, 8, 3, 1, 1)), "llvm -mcpu=znver3"),
-            base);
+  EXPECT_NE(workload_key(workload_text(conv_body(16, 32, 8, 3, 1, 1, false, false)), "llvm"), base);
+  EXPECT_NE(workload_key(workload_text(conv_body(16, 32, 8, 3, 1, 1)), "llvm -mcpu=znver3"), base);
 }
 
 TEST(WorkloadKey, SameModelBuiltTwiceGivesTheSameKeys) {
   auto build = [] {
     test::GraphBuilder b(13);
     b.add_input("x", {1, 16, 8, 8});
-    b.add_constant("w", TensorData::from_floats({16, 16, 3, 3},
-                                                test::random_floats(16 * 16 * 9, 1)));
+    b.add_constant("w",
+                   TensorData::from_floats({16, 16, 3, 3}, test::random_floats(16 * 16 * 9, 1)));
     b.add_node("Conv", {"x", "w"}, {"c"},
                attrs({{"pads", std::vector<int64_t>{1, 1, 1, 1}},
                       {"kernel_shape", std::vector<int64_t>{3, 3}}}));
@@ -214,8 +211,7 @@ TEST(ExtractTasks, CountsOccurrencesAndSkipsUntunableKernels) {
   auto conv = [&](const std::string &in, const std::string &w, int64_t k, int64_t r,
                   const std::string &out) {
     int64_t c = 16;
-    b.add_constant(w, TensorData::from_floats({k, c, r, r},
-                                              test::random_floats(k * c * r * r, 2)));
+    b.add_constant(w, TensorData::from_floats({k, c, r, r}, test::random_floats(k * c * r * r, 2)));
     int64_t p = r / 2;
     b.add_node("Conv", {in, w}, {out + "_c"},
                attrs({{"pads", std::vector<int64_t>{p, p, p, p}},
@@ -271,14 +267,14 @@ struct ConvShape {
 
 /// The distinct convolutions of ResNet-50 (torchvision v1.5, 224x224 input).
 const std::vector<ConvShape> kResNet50Convs = {
-    {3, 64, 224, 7, 2, 3},                                                          // stem
-    {64, 64, 56, 1, 1, 0},     {64, 64, 56, 3, 1, 1},     {64, 256, 56, 1, 1, 0},   // layer1
-    {256, 64, 56, 1, 1, 0},    {256, 128, 56, 1, 1, 0},   {128, 128, 56, 3, 2, 1},  // layer2
-    {128, 512, 28, 1, 1, 0},   {256, 512, 56, 1, 2, 0},   {512, 128, 28, 1, 1, 0},
-    {128, 128, 28, 3, 1, 1},   {512, 256, 28, 1, 1, 0},   {256, 256, 28, 3, 2, 1},  // layer3
-    {256, 1024, 14, 1, 1, 0},  {512, 1024, 28, 1, 2, 0},  {1024, 256, 14, 1, 1, 0},
-    {256, 256, 14, 3, 1, 1},   {1024, 512, 14, 1, 1, 0},  {512, 512, 14, 3, 2, 1},  // layer4
-    {512, 2048, 7, 1, 1, 0},   {1024, 2048, 14, 1, 2, 0}, {2048, 512, 7, 1, 1, 0},
+    {3, 64, 224, 7, 2, 3},                                                         // stem
+    {64, 64, 56, 1, 1, 0},    {64, 64, 56, 3, 1, 1},     {64, 256, 56, 1, 1, 0},   // layer1
+    {256, 64, 56, 1, 1, 0},   {256, 128, 56, 1, 1, 0},   {128, 128, 56, 3, 2, 1},  // layer2
+    {128, 512, 28, 1, 1, 0},  {256, 512, 56, 1, 2, 0},   {512, 128, 28, 1, 1, 0},
+    {128, 128, 28, 3, 1, 1},  {512, 256, 28, 1, 1, 0},   {256, 256, 28, 3, 2, 1},  // layer3
+    {256, 1024, 14, 1, 1, 0}, {512, 1024, 28, 1, 2, 0},  {1024, 256, 14, 1, 1, 0},
+    {256, 256, 14, 3, 1, 1},  {1024, 512, 14, 1, 1, 0},  {512, 512, 14, 3, 2, 1},  // layer4
+    {512, 2048, 7, 1, 1, 0},  {1024, 2048, 14, 1, 2, 0}, {2048, 512, 7, 1, 1, 0},
     {512, 512, 7, 3, 1, 1}};
 
 /// Every index maps to knob values that map back to it, directly and through JSON; the
@@ -319,8 +315,8 @@ TEST(ResNet50Spaces, RoundTripOverWholeSpaces) {
 }
 
 TEST(ResNet50Spaces, Conv3x3At14HasTheExpectedKnobsAndValidCount) {
-  std::vector<Task> tasks = extract_tasks(fused_graph({conv_body(256, 256, 14, 3, 1, 1)}),
-                                          "llvm", kLanes);
+  std::vector<Task> tasks =
+      extract_tasks(fused_graph({conv_body(256, 256, 14, 3, 1, 1)}), "llvm", kLanes);
   ASSERT_EQ(tasks.size(), 1u);
   const ConfigSpace &s = tasks[0].space;
   std::vector<std::string> names;
@@ -349,8 +345,8 @@ TEST(ResNet50Spaces, Conv3x3At14HasTheExpectedKnobsAndValidCount) {
 }
 
 TEST(ResNet50Spaces, OneByOneConvsListEachReductionOrderOnce) {
-  std::vector<Task> tasks = extract_tasks(fused_graph({conv_body(256, 64, 56, 1, 1, 0)}), "llvm",
-                                          kLanes);
+  std::vector<Task> tasks =
+      extract_tasks(fused_graph({conv_body(256, 64, 56, 1, 1, 0)}), "llvm", kLanes);
   ASSERT_EQ(tasks.size(), 1u);
   const ConfigSpace &s = tasks[0].space;
   // With 1x1 kernels the taps are extent-1 loops: one order of the two channel loops, and no

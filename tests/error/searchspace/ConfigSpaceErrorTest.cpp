@@ -1,8 +1,7 @@
 // User errors of ConfigSpace: indices outside the space, foreign configs, bad knob definitions.
-#include "searchspace/ConfigSpace.h"
-
 #include <gtest/gtest.h>
 
+#include "searchspace/ConfigSpace.h"
 #include "tests/common/TestUtil.h"
 
 namespace autotune::searchspace {
@@ -40,8 +39,7 @@ TEST(ConfigSpaceError, JsonUnknownKnob) {
 }
 
 TEST(ConfigSpaceError, JsonMissingKnob) {
-  EXPECT_USER_ERROR(eight_configs("t").from_json(R"({"tile_x": [8, 1]})"),
-                    "lacks knob 'unroll'");
+  EXPECT_USER_ERROR(eight_configs("t").from_json(R"({"tile_x": [8, 1]})"), "lacks knob 'unroll'");
 }
 
 TEST(ConfigSpaceError, MalformedJson) {

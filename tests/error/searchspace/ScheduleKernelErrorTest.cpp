@@ -1,9 +1,8 @@
 // User errors of applying configs: foreign or malformed config JSON for a kernel, invalid
 // configs, configs of another kernel's space, configs for kernels without a template.
-#include "searchspace/ScheduleKernel.h"
-
 #include <gtest/gtest.h>
 
+#include "searchspace/ScheduleKernel.h"
 #include "searchspace/Task.h"
 #include "tests/common/TestUtil.h"
 
