@@ -33,6 +33,9 @@ struct TrainingSet {
   /// Sizes of consecutive groups of rows, one group per task (they sum to features.rows).
   /// Throughput labels are normalized within each group, so tasks of different FLOPs mix.
   std::vector<unsigned> group_sizes;
+  /// Optional weight of each group (empty: all 1). Pairs (ranking) or rows (regression) of a
+  /// group count this much in training, e.g. less for other tasks' transfer records.
+  std::vector<float> group_weights;
 };
 
 /// A learned score over feature rows: higher predicted score = expected faster config.

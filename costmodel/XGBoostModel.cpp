@@ -4,8 +4,8 @@
 //  1. Labels: throughput normalized per group (CostModel.h); failures are 0. Nothing ran:
 //     leave the model untrained.
 //  2. With enough rows, hold out a seeded fraction of each group; boost one round at a time
-//     on the rest and, after each round, score the held-out rows: mean over groups of
-//     recall@k (ties broken by a small multiple of Spearman's rho). Stop after
+//     on the rest and, after each round, score the held-out rows: mean over groups (weighted
+//     by group weight) of recall@k, ties broken by a small multiple of Spearman's rho. Stop after
 //     `early_stopping_rounds` rounds without a better score.
 //  3. Keep the best round count: slice the trained model to it (or retrain on all rows with
 //     `refit`). Without a held-out set, train `rounds_without_holdout` rounds on all rows.
@@ -60,6 +60,10 @@ class DMatrix {
   void set_groups(const std::vector<unsigned> &groups) {
     check(XGDMatrixSetUIntInfo(h_, "group", groups.data(), groups.size()), "setting groups");
   }
+  /// Ranking: one weight per group; regression: one per row.
+  void set_weights(const std::vector<float> &weights) {
+    check(XGDMatrixSetFloatInfo(h_, "weight", weights.data(), weights.size()), "setting weights");
+  }
 
  private:
   DMatrixHandle h_ = nullptr;
@@ -70,6 +74,7 @@ struct Split {
   std::vector<float> x;
   std::vector<float> labels;
   std::vector<unsigned> groups;
+  std::vector<float> group_weights;  ///< one per group, or empty
   size_t rows = 0;
 };
 
@@ -117,6 +122,9 @@ void XGBoostModel::fit(const TrainingSet &data) {
   size_t grouped = std::accumulate(data.group_sizes.begin(), data.group_sizes.end(), size_t{0});
   user_check(grouped == x.rows) << "cost model training: groups cover " << grouped << " of "
                                 << x.rows << " rows";
+  user_check(data.group_weights.empty() || data.group_weights.size() == data.group_sizes.size())
+      << "cost model training: " << data.group_weights.size() << " group weights for "
+      << data.group_sizes.size() << " groups";
   if (booster_) XGBoosterFree(static_cast<BoosterHandle>(booster_));
   booster_ = nullptr;
   report_ = FitReport();
@@ -133,7 +141,9 @@ void XGBoostModel::fit(const TrainingSet &data) {
   const bool use_holdout =
       x.rows >= static_cast<size_t>(opt_.min_rows_for_holdout) && opt_.holdout_fraction > 0;
   size_t begin = 0;
-  for (unsigned size : data.group_sizes) {
+  for (size_t g = 0; g < data.group_sizes.size(); ++g) {
+    const unsigned size = data.group_sizes[g];
+    const float weight = data.group_weights.empty() ? 1.0f : data.group_weights[g];
     std::vector<size_t> rows(size);
     std::iota(rows.begin(), rows.end(), begin);
     std::vector<char> held(size, 0);
@@ -152,8 +162,14 @@ void XGBoostModel::fit(const TrainingSet &data) {
       ++s.rows;
       ++(held[r - begin] ? in_hold : in_train);
     }
-    if (in_train) train.groups.push_back(in_train);
-    if (in_hold) hold.groups.push_back(in_hold);
+    if (in_train) {
+      train.groups.push_back(in_train);
+      train.group_weights.push_back(weight);
+    }
+    if (in_hold) {
+      hold.groups.push_back(in_hold);
+      hold.group_weights.push_back(weight);
+    }
     begin += size;
   }
   // A held-out set is useful only where it has something to find.
@@ -180,10 +196,19 @@ void XGBoostModel::fit(const TrainingSet &data) {
     set_param(b, "disable_default_eval_metric", "1");
     return b;
   };
+  const bool weighted = !data.group_weights.empty();
   auto load_split = [&](const Split &s) {
     auto m = std::make_unique<DMatrix>(s.x.data(), s.rows, x.cols);
     m->set_labels(s.labels);
     if (rank) m->set_groups(s.groups);
+    if (weighted && rank) m->set_weights(s.group_weights);
+    if (weighted && !rank) {
+      std::vector<float> per_row;
+      for (size_t g = 0; g < s.groups.size(); ++g) {
+        per_row.insert(per_row.end(), s.groups[g], s.group_weights[g]);
+      }
+      m->set_weights(per_row);
+    }
     return m;
   };
 
@@ -192,8 +217,11 @@ void XGBoostModel::fit(const TrainingSet &data) {
     Split all;
     all.x = x.data;
     all.labels = labels;
-    all.groups = data.group_sizes;
-    all.groups.erase(std::remove(all.groups.begin(), all.groups.end(), 0u), all.groups.end());
+    for (size_t g = 0; g < data.group_sizes.size(); ++g) {
+      if (data.group_sizes[g] == 0) continue;
+      all.groups.push_back(data.group_sizes[g]);
+      all.group_weights.push_back(weighted ? data.group_weights[g] : 1.0f);
+    }
     all.rows = x.rows;
     auto dall = load_split(all);
     BoosterHandle b = make_booster(*dall);
@@ -214,19 +242,20 @@ void XGBoostModel::fit(const TrainingSet &data) {
       const float *out = nullptr;
       check(XGBoosterPredict(b, dhold.get(), 0, 0, 0, &len, &out), "predicting");
       // Mean recall@k over held-out groups that have a successful trial.
-      double score = 0;
-      int scored = 0;
+      double score = 0, total_weight = 0;
       size_t g0 = 0;
-      for (unsigned size : hold.groups) {
+      for (size_t g = 0; g < hold.groups.size(); ++g) {
+        const unsigned size = hold.groups[g];
         std::vector<float> s(out + g0, out + g0 + size), l(&hold.labels[g0], &hold.labels[g0] + size);
         g0 += size;
         if (std::none_of(l.begin(), l.end(), [](float v) { return v > 0; })) continue;
         int k = std::max(1, std::min(opt_.recall_k, static_cast<int>(size) / 4));
         std::vector<double> sd(s.begin(), s.end()), ld(l.begin(), l.end());
-        score += recall_at_k(s, l, k) + 0.01 * spearman(sd, ld);
-        ++scored;
+        double w = hold.group_weights[g];
+        score += w * (recall_at_k(s, l, k) + 0.01 * spearman(sd, ld));
+        total_weight += w;
       }
-      score = scored ? score / scored : 0;
+      score = total_weight > 0 ? score / total_weight : 0;
       if (score > best + 1e-9) {
         best = score;
         best_round = round + 1;
@@ -241,8 +270,11 @@ void XGBoostModel::fit(const TrainingSet &data) {
       Split all;
       all.x = x.data;
       all.labels = labels;
-      all.groups = data.group_sizes;
-      all.groups.erase(std::remove(all.groups.begin(), all.groups.end(), 0u), all.groups.end());
+      for (size_t g = 0; g < data.group_sizes.size(); ++g) {
+        if (data.group_sizes[g] == 0) continue;
+        all.groups.push_back(data.group_sizes[g]);
+        all.group_weights.push_back(weighted ? data.group_weights[g] : 1.0f);
+      }
       all.rows = x.rows;
       auto dall = load_split(all);
       b = make_booster(*dall);

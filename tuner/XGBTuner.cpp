@@ -132,9 +132,16 @@ void XGBTuner::load_transfer() {
 void XGBTuner::fit() {
   auto start = std::chrono::steady_clock::now();
   costmodel::TrainingSet data;
-  data.features = transfer_x_;
-  data.costs_s = transfer_costs_;
-  data.group_sizes = transfer_groups_;
+  const double own = static_cast<double>(measured_.size());
+  if (opt_.transfer_until < 0 || own < opt_.transfer_until) {
+    data.features = transfer_x_;
+    data.costs_s = transfer_costs_;
+    data.group_sizes = transfer_groups_;
+    float w = opt_.transfer_decay > 0
+                  ? static_cast<float>(opt_.transfer_decay / (opt_.transfer_decay + own))
+                  : 1.0f;
+    data.group_weights.assign(transfer_groups_.size(), w);
+  }
   if (data.features.rows == 0) data.features.cols = featurizer_.length();
   if (!measured_.empty()) {
     double f0 = featurizer_.seconds();
@@ -144,6 +151,7 @@ void XGBTuner::fit() {
     data.features.rows += own.rows;
     data.costs_s.insert(data.costs_s.end(), measured_costs_.begin(), measured_costs_.end());
     data.group_sizes.push_back(static_cast<unsigned>(measured_.size()));
+    data.group_weights.push_back(1.0f);
   }
   model_.fit(data);
   fitted_on_ = measured_.size();

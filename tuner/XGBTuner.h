@@ -42,6 +42,11 @@ struct XGBTunerOptions {
   /// Seed the model with records of other tasks of the same op kind and target.
   bool transfer = true;
   int64_t transfer_limit = 2000;  ///< newest records read for transfer
+  /// Weight of each transfer group in training: transfer_decay / (transfer_decay + n) after n
+  /// trials of this task, so the task's own measurements take over (0: always 1).
+  double transfer_decay = 16;
+  /// Trials of this task after which transfer records are no longer used (-1: never drop).
+  int transfer_until = -1;
 };
 
 /// Time and work of the tuner so far.
