@@ -21,7 +21,7 @@ for threads in 1 2; do
   for net in resnet50 mobilenetv2; do
     model="$models/${net}_opset13.onnx"
     ours=$("$autotune" bench --model "$model" --threads "$threads" --repeat "$repeat" \
-           ${AUTOTUNE_BENCH_ARGS:-} | grep median_ms)
+           ${AUTOTUNE_BENCH_ARGS:---untuned} | grep median_ms)
     ort=$(node "$root/scripts/ort/bench.js" --model "$model" --threads "$threads" --repeat "$repeat" \
           | grep median_ms)
     a=$(field "$ours" median_ms); b=$(field "$ort" median_ms)
