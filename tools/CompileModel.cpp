@@ -32,7 +32,12 @@ std::unique_ptr<codegen::CompiledModel> compile_onnx_model(const std::string &mo
   }
   auto model = codegen::build_model(optimized, bopt);
   const auto &untuned = model->untuned_kernels();
-  if (!untuned.empty()) {
+  if (!untuned.empty() && db_path.empty() && !opt.require_tuned) {
+    std::fprintf(stderr,
+                 "autotune: note: no tuning database (%s does not exist); %zu tunable kernel(s) "
+                 "use default schedules; tune with `autotune --model %s --device local`\n",
+                 db::default_database_path().c_str(), untuned.size(), model_path.c_str());
+  } else if (!untuned.empty()) {
     std::string where = db_path.empty() ? "no tuning database" : "database '" + db_path + "'";
     std::string list;
     for (const std::string &k : untuned) list += "\n  " + k;

@@ -225,17 +225,20 @@ void XGBTuner::make_plan(int n) {
   plan_.clear();
   plan_pos_ = 0;
   if (!transfer_loaded_) load_transfer();
-  const bool use_model =
-      static_cast<int>(measured_.size()) >= opt_.warmup || !transfer_costs_.empty();
+  const bool warm = static_cast<int>(measured_.size()) >= opt_.warmup;
+  const bool use_model = warm || !transfer_costs_.empty();
   // Warm-up plans stop at the warm-up count, so the model takes over right after it.
-  const int size = use_model ? std::max(n, opt_.plan_size)
-                             : std::max(n, opt_.warmup - static_cast<int>(visited_.size()));
+  const int size = warm ? std::max(n, opt_.plan_size)
+                        : std::max(n, opt_.warmup - static_cast<int>(visited_.size()));
+  // During warm-up, a transferred model picks only its share: the rest stays random, so the
+  // task's own first measurements are diverse even when the other tasks mislead.
+  const double explore = warm ? opt_.epsilon : 1.0 - opt_.transfer_warmup_share;
   std::vector<int64_t> model_part;
   if (use_model) {
     try {
       if (!model_.trained() || measured_.size() != fitted_on_) fit();
       if (model_.trained()) {
-        int n_random = static_cast<int>(std::round(opt_.epsilon * size));
+        int n_random = static_cast<int>(std::round(explore * size));
         model_part = model_picks(size - n_random);
       }
     } catch (const std::exception &e) {

@@ -47,6 +47,8 @@ struct XGBTunerOptions {
   double transfer_decay = 16;
   /// Trials of this task after which transfer records are no longer used (-1: never drop).
   int transfer_until = -1;
+  /// Share of the warm-up trials a transferred model picks (the rest are random).
+  double transfer_warmup_share = 0.5;
 };
 
 /// Time and work of the tuner so far.
