@@ -32,6 +32,8 @@
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Passes/OptimizationLevel.h>
+
+#include <cstdlib>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
@@ -1118,10 +1120,17 @@ void optimize_llvm_module(llvm::Module &module, llvm::TargetMachine &tm) {
   llvm::CGSCCAnalysisManager cgam;
   llvm::ModuleAnalysisManager mam;
   llvm::PipelineTuningOptions options;
+  // Scheduled loops arrive vectorized already; LLVM's own vectorizers still help loops a
+  // schedule left scalar. AUTOTUNE_LLVM_VECTORIZE=0 turns them off (faster builds; an
+  // experiment knob for tuning throughput).
+  static const bool llvm_vectorize = [] {
+    const char *v = std::getenv("AUTOTUNE_LLVM_VECTORIZE");
+    return !v || std::atoi(v) != 0;
+  }();
   options.LoopUnrolling = true;
-  options.LoopInterleaving = true;
-  options.LoopVectorization = true;
-  options.SLPVectorization = true;
+  options.LoopInterleaving = llvm_vectorize;
+  options.LoopVectorization = llvm_vectorize;
+  options.SLPVectorization = llvm_vectorize;
   // Given the TargetMachine, the vectorizers and the unroller see the target's cost model.
   llvm::PassBuilder pb(&tm, options);
   fam.registerPass([&] { return pb.buildDefaultAAPipeline(); });

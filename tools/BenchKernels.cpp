@@ -103,7 +103,10 @@ int bench_conv(int argc, char **argv) {
   p.unroll_kw = arg_int(argc, argv, "--unroll_kw", 0) != 0;
   p.parallel = arg_int(argc, argv, "--threads", 1) > 1;
   auto kernel = searchspace::conv2d_nchwc_schedule(N, C, H, W, K, R, S, stride, pad, p);
+  auto c0 = std::chrono::steady_clock::now();
   codegen::JitModule jit({lower::lower(kernel.schedule, kernel.args, "conv")});
+  double compile_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - c0).count();
   auto fn = jit.get_function("conv");
   int64_t OH = (H + 2 * pad - R) / stride + 1, OW = (W + 2 * pad - S) / stride + 1;
   Buffer x(N * C * H * W), w(K * C * R * S), y(N * K * OH * OW);
@@ -137,8 +140,8 @@ int bench_conv(int argc, char **argv) {
   }
   double gflops = 2.0 * N * K * OH * OW * C * R * S / (ms * 1e6);
   std::printf("conv_gflops=%.2f ms=%.3f C=%ld H=%ld W=%ld K=%ld R=%ld ic_bn=%ld oc_bn=%ld "
-              "reg_n=%ld wrong=%d\n",
-              gflops, ms, C, H, W, K, R, p.ic_bn, p.oc_bn, p.reg_n, bad);
+              "reg_n=%ld wrong=%d compile_ms=%.0f\n",
+              gflops, ms, C, H, W, K, R, p.ic_bn, p.oc_bn, p.reg_n, bad, compile_ms);
   return bad == 0 ? 0 : 1;
 }
 
