@@ -1,9 +1,9 @@
 // The build recipe, top to bottom: lower and schedule each fused kernel (once per distinct
-// body), compile them in one module, plan memory, and hand the plan to the executor.
+// body) and plan memory (plan_model); then compile the kernels in one module and hand the plan
+// to the executor (build_model).
 #include "codegen/BuildGraph.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 #include <map>
 #include <set>
@@ -30,26 +30,13 @@ void CompiledModel::run(const std::vector<const void *> &inputs,
                         const std::vector<void *> &outputs) {
   executor_->run(inputs, outputs);
   for (const OutputCopy &c : copies_) {
-    const void *src = c.from_input >= 0 ? inputs.at(c.from_input) : c.constant.data();
+    const void *src = c.from_input >= 0 ? inputs.at(c.from_input) : c.constant->bytes.data();
     std::memcpy(outputs.at(c.output), src, outputs_[c.output].bytes());
   }
 }
 
 std::string CompiledModel::profile_report() const {
-  const auto &ms = executor_->call_ms();
-  std::vector<size_t> order(ms.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ms[a] > ms[b]; });
-  std::string out;
-  double total = 0;
-  for (double t : ms) total += t;
-  char line[256];
-  for (size_t i : order) {
-    std::snprintf(line, sizeof line, "%8.3f ms %5.1f%%  %-6s %s\n", ms[i], 100 * ms[i] / total,
-                  executor_->calls()[i].name.c_str(), call_nodes_[i].c_str());
-    out += line;
-  }
-  return out;
+  return executor_->profile_report(call_nodes_);
 }
 
 namespace {
@@ -113,23 +100,22 @@ class ArenaPlanner {
 
 }  // namespace
 
-std::unique_ptr<CompiledModel> build_model(const Graph &g, const BuildOptions &opt) {
-  std::unique_ptr<CompiledModel> model(new CompiledModel());
+ModelPlan plan_model(const Graph &g, const BuildOptions &opt) {
+  ModelPlan plan;
+  plan.target = opt.target;
   for (ValueId in : g.inputs) {
     const auto &v = g.value(in);
-    model->inputs_.push_back({v.name, v.dtype, v.shape});
+    plan.inputs.push_back({v.name, v.dtype, v.shape});
   }
   for (ValueId out : g.outputs) {
     const auto &v = g.value(out);
-    model->outputs_.push_back({v.name, v.dtype, v.shape});
+    plan.outputs.push_back({v.name, v.dtype, v.shape});
   }
 
   // 1. Lower every fused kernel; identical kernels are compiled once.
   const int lanes = opt.target.float_lanes();
   std::set<std::string> untuned_keys;
-  std::vector<ir::LoweredFunc> funcs;
   std::map<std::string, std::string> kernel_by_text;
-  std::vector<runtime::KernelCall> calls;
   std::vector<std::vector<ValueId>> call_values;
   for (size_t n = 0; n < g.nodes.size(); ++n) {
     const Node &node = g.nodes[n];
@@ -143,10 +129,10 @@ std::unique_ptr<CompiledModel> build_model(const Graph &g, const BuildOptions &o
           searchspace::workload_key(searchspace::workload_text(*node.body), opt.target.str());
       config = opt.tuned_config(key);
       if (config.empty() && untuned_keys.insert(key).second) {
-        model->untuned_.push_back(node.name + " (" + node.attrs.get_string("anchor", "") +
-                                  ", workload " + key + ")");
+        plan.untuned_kernels.push_back(node.name + " (" + node.attrs.get_string("anchor", "") +
+                                       ", workload " + key + ")");
       }
-      if (!config.empty()) ++model->tuned_;
+      if (!config.empty()) ++plan.num_tuned_calls;
     }
     te::Schedule sch = searchspace::schedule_kernel(fc, config, lanes, opt.parallel);
     std::vector<te::Tensor> args;
@@ -159,32 +145,25 @@ std::unique_ptr<CompiledModel> build_model(const Graph &g, const BuildOptions &o
       args.push_back(fc.outputs[o]);
       arg_values.push_back(node.outputs[o]);
     }
-    std::string name = "k" + std::to_string(funcs.size());
+    std::string name = "k" + std::to_string(plan.kernels.size());
     ir::LoweredFunc f = lower::lower(sch, args, name);
     std::string text = ir::to_string(f.body);
     for (const ir::KernelArg &a : f.args) text += "|" + a.dtype.str() + graph::shape_str(a.shape);
     auto it = kernel_by_text.find(text);
     if (it == kernel_by_text.end()) {
       it = kernel_by_text.emplace(text, name).first;
-      funcs.push_back(f);
+      plan.kernels.push_back(f);
     }
     runtime::KernelCall call;
     call.name = it->second;
-    model->call_nodes_.push_back(node.name + " [" + node.attrs.get_string("anchor", "") + "]");
-    calls.push_back(call);
+    plan.call_nodes.push_back(node.name + " [" + node.attrs.get_string("anchor", "") + "]");
+    plan.calls.push_back(call);
     call_values.push_back(arg_values);
   }
-  model->distinct_kernels_ = funcs.size();
 
-  // 2. Compile.
-  model->jit_ = std::make_unique<JitModule>(funcs, opt.target);
-  for (auto &c : calls) c.fn = model->jit_->get_function(c.name);
-
-  // 3. Plan buffers: constants, inputs and outputs have their own; the rest share the arena.
+  // 2. Plan buffers: constants, inputs and outputs have their own; the rest share the arena.
   std::vector<int> slot_of(g.values.size(), -1);
-  std::vector<BufferSlot> slots;
-  std::vector<runtime::GraphExecutor::Constant> constants;
-  std::map<ValueId, int> input_index, output_index;
+  std::map<ValueId, int> input_index, output_index, constant_index;
   for (size_t i = 0; i < g.inputs.size(); ++i) input_index[g.inputs[i]] = static_cast<int>(i);
   for (size_t i = 0; i < g.outputs.size(); ++i) output_index[g.outputs[i]] = static_cast<int>(i);
   std::vector<int> last_use(g.values.size(), -1);
@@ -194,60 +173,94 @@ std::unique_ptr<CompiledModel> build_model(const Graph &g, const BuildOptions &o
   auto value_bytes = [&](ValueId v) {
     return graph::shape_size(g.value(v).shape) * g.value(v).dtype.bytes();
   };
+  auto constant_for = [&](ValueId v) {
+    auto it = constant_index.find(v);
+    if (it != constant_index.end()) return it->second;
+    plan.constants.push_back(g.value(v).constant);
+    return constant_index[v] = static_cast<int>(plan.constants.size()) - 1;
+  };
   ArenaPlanner arena;
   auto slot_for = [&](ValueId v) -> int {
     if (slot_of[v] >= 0) return slot_of[v];
     BufferSlot s;
     s.bytes = value_bytes(v);
-    if (output_index.count(v)) {
-      s.kind = BufferSlot::Kind::Output;
-      s.index = output_index[v];
-    } else if (input_index.count(v)) {
+    // An input or constant that is also a graph output is read from its own buffer; the output
+    // gets a copy after the run (output_copies below).
+    if (input_index.count(v)) {
       s.kind = BufferSlot::Kind::Input;
       s.index = input_index[v];
     } else if (g.value(v).constant) {
       s.kind = BufferSlot::Kind::Constant;
-      s.index = static_cast<int>(constants.size());
-      // The executor shares the graph's constant data instead of copying it.
-      const graph::ConstantPtr &c = g.value(v).constant;
-      constants.push_back({c->bytes.data(), c});
+      s.index = constant_for(v);
+    } else if (output_index.count(v)) {
+      s.kind = BufferSlot::Kind::Output;
+      s.index = output_index[v];
     } else {
       s.kind = BufferSlot::Kind::Arena;
       s.arena_offset = arena.allocate(s.bytes);
     }
-    slot_of[v] = static_cast<int>(slots.size());
-    slots.push_back(s);
+    slot_of[v] = static_cast<int>(plan.slots.size());
+    plan.slots.push_back(s);
     return slot_of[v];
   };
-  for (size_t c = 0; c < calls.size(); ++c) {
-    for (ValueId v : call_values[c]) calls[c].args.push_back(slot_for(v));
+  for (size_t c = 0; c < plan.calls.size(); ++c) {
+    for (ValueId v : call_values[c]) plan.calls[c].args.push_back(slot_for(v));
     // Buffers whose last reader (or writer) was this call are free for the next ones.
     std::set<ValueId> seen;
     for (ValueId v : call_values[c]) {
       if (!seen.insert(v).second || last_use[v] != static_cast<int>(c)) continue;
-      const BufferSlot &s = slots[slot_of[v]];
+      const BufferSlot &s = plan.slots[slot_of[v]];
       if (s.kind == BufferSlot::Kind::Arena) arena.release(s.arena_offset, s.bytes);
     }
   }
+  plan.arena_bytes = arena.size();
   // Outputs no kernel writes.
   for (size_t i = 0; i < g.outputs.size(); ++i) {
     ValueId v = g.outputs[i];
     if (g.value(v).producer != graph::kNone) continue;
-    CompiledModel::OutputCopy copy;
+    ModelPlan::OutputCopy copy;
     copy.output = static_cast<int>(i);
     if (input_index.count(v)) {
       copy.from_input = input_index[v];
     } else {
       internal_check(g.value(v).constant) << "graph output '" << g.value(v).name
                                           << "' is neither computed, an input nor a constant";
-      copy.constant = g.value(v).constant->bytes;
+      copy.constant = constant_for(v);
     }
-    model->copies_.push_back(copy);
+    plan.output_copies.push_back(copy);
+  }
+  return plan;
+}
+
+std::unique_ptr<CompiledModel> build_model(const ModelPlan &plan) {
+  std::unique_ptr<CompiledModel> model(new CompiledModel());
+  model->inputs_ = plan.inputs;
+  model->outputs_ = plan.outputs;
+  model->call_nodes_ = plan.call_nodes;
+  model->untuned_ = plan.untuned_kernels;
+  model->tuned_ = plan.num_tuned_calls;
+  model->distinct_kernels_ = plan.kernels.size();
+
+  // 1. Compile.
+  model->jit_ = std::make_unique<JitModule>(plan.kernels, plan.target);
+  std::vector<runtime::KernelCall> calls = plan.calls;
+  for (auto &c : calls) c.fn = model->jit_->get_function(c.name);
+
+  // 2. The executor shares the graph's constant data instead of copying it.
+  std::vector<runtime::GraphExecutor::Constant> constants;
+  for (const graph::ConstantPtr &c : plan.constants) constants.push_back({c->bytes.data(), c});
+  for (const ModelPlan::OutputCopy &c : plan.output_copies) {
+    model->copies_.push_back(
+        {c.output, c.from_input, c.constant >= 0 ? plan.constants[c.constant] : nullptr});
   }
   model->executor_ = std::make_unique<runtime::GraphExecutor>(
-      slots, calls, std::move(constants), arena.size(), static_cast<int>(g.inputs.size()),
-      static_cast<int>(g.outputs.size()));
+      plan.slots, std::move(calls), std::move(constants), plan.arena_bytes,
+      static_cast<int>(plan.inputs.size()), static_cast<int>(plan.outputs.size()));
   return model;
+}
+
+std::unique_ptr<CompiledModel> build_model(const Graph &g, const BuildOptions &opt) {
+  return build_model(plan_model(g, opt));
 }
 
 }  // namespace autotune::codegen

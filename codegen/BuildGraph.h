@@ -1,5 +1,6 @@
 // Compiling an optimized graph (autotune.fused kernels) into a runnable model: one kernel per
-// distinct fused body, a static memory plan, and the executor that calls them.
+// distinct fused body, a static memory plan, and the executor that calls them. The plan is
+// also what SaveModel writes out as a deployable module (see runtime/DeployedModel.h).
 #pragma once
 
 #include <functional>
@@ -9,6 +10,7 @@
 
 #include "codegen/Target.h"
 #include "codegen/runtime/GraphExecutor.h"
+#include "ir/core/IR.h"
 #include "ir/graph/Graph.h"
 
 namespace autotune::codegen {
@@ -29,6 +31,34 @@ struct TensorInfo {
   ir::DataType dtype;
   std::vector<int64_t> shape;
   int64_t bytes() const;
+};
+
+/// Everything decided before machine code exists: the lowered kernels, the order of calls over
+/// buffer slots, and the memory plan. build_model JITs it for this machine; save_model links it
+/// into a shared object for any target and writes the rest next to it.
+struct ModelPlan {
+  Target target;
+  std::vector<TensorInfo> inputs, outputs;
+  /// One function per distinct fused body, named "k0", "k1"... in order of first use.
+  std::vector<ir::LoweredFunc> kernels;
+  /// The calls in execution order: kernel name and argument slots (KernelCall::fn is unset).
+  std::vector<runtime::KernelCall> calls;
+  /// "fused node name [anchor op]" of each call, for profiles.
+  std::vector<std::string> call_nodes;
+  std::vector<runtime::BufferSlot> slots;
+  /// Constant data by index: BufferSlot::index of Constant slots, OutputCopy::constant.
+  std::vector<graph::ConstantPtr> constants;
+  int64_t arena_bytes = 0;  ///< peak bytes of the intermediate-buffer arena
+  /// A graph output that no kernel writes: a copy of an input or of a constant.
+  struct OutputCopy {
+    int output = 0;
+    int from_input = -1;  ///< the input it copies, or -1
+    int constant = -1;    ///< else the constant it copies
+  };
+  std::vector<OutputCopy> output_copies;
+  /// Tunable kernels for which tuned_config had no config (one entry per workload).
+  std::vector<std::string> untuned_kernels;
+  size_t num_tuned_calls = 0;  ///< calls whose kernel was built from a tuned config
 };
 
 /// A model compiled for this machine.
@@ -52,7 +82,7 @@ class CompiledModel {
   std::string profile_report() const;
 
  private:
-  friend std::unique_ptr<CompiledModel> build_model(const graph::Graph &, const BuildOptions &);
+  friend std::unique_ptr<CompiledModel> build_model(const ModelPlan &);
   CompiledModel() = default;
   std::vector<TensorInfo> inputs_, outputs_;
   std::unique_ptr<JitModule> jit_;
@@ -61,7 +91,7 @@ class CompiledModel {
   struct OutputCopy {
     int output;
     int from_input = -1;
-    std::vector<uint8_t> constant;
+    graph::ConstantPtr constant;
   };
   std::vector<OutputCopy> copies_;
   size_t distinct_kernels_ = 0;
@@ -70,7 +100,14 @@ class CompiledModel {
   size_t tuned_ = 0;
 };
 
-/// Compiles `g`, whose nodes must all be autotune.fused (see graph::fuse_operators).
+/// Lowers and schedules every kernel of `g` for opt.target and plans its memory. `g`'s nodes
+/// must all be autotune.fused (see graph::fuse_operators). The target need not be this machine.
+ModelPlan plan_model(const graph::Graph &g, const BuildOptions &opt = {});
+
+/// JIT-compiles `plan` for this machine; UserError when plan.target does not run here.
+std::unique_ptr<CompiledModel> build_model(const ModelPlan &plan);
+
+/// plan_model then build_model.
 std::unique_ptr<CompiledModel> build_model(const graph::Graph &g, const BuildOptions &opt = {});
 
 }  // namespace autotune::codegen

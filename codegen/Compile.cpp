@@ -24,6 +24,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -81,6 +84,16 @@ class Diagnostics {
 
 std::string llvm_message(llvm::Error err) { return llvm::toString(std::move(err)); }
 
+/// Machine-code optimization level: Aggressive, or Default with AUTOTUNE_CODEGEN_OPT=2
+/// (an experiment knob: faster candidate builds during tuning).
+llvm::CodeGenOpt::Level codegen_opt_level() {
+  static const bool fast = [] {
+    const char *v = std::getenv("AUTOTUNE_CODEGEN_OPT");
+    return v && std::atoi(v) == 2;
+  }();
+  return fast ? llvm::CodeGenOpt::Default : llvm::CodeGenOpt::Aggressive;
+}
+
 std::unique_ptr<llvm::TargetMachine> create_target_machine(const Target &target) {
   initialize_llvm_targets();
   std::string err;
@@ -88,7 +101,7 @@ std::unique_ptr<llvm::TargetMachine> create_target_machine(const Target &target)
   user_check(t != nullptr) << "no LLVM backend for triple '" << target.triple << "': " << err;
   std::unique_ptr<llvm::TargetMachine> tm(
       t->createTargetMachine(target.triple, target.cpu, target.llvm_features(), target_options(),
-                             llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOpt::Aggressive));
+                             llvm::Reloc::PIC_, std::nullopt, codegen_opt_level()));
   user_check(tm != nullptr) << "LLVM cannot create a target machine for '" << target.str() << "'";
   return tm;
 }
@@ -234,14 +247,23 @@ std::string emit_assembly(const std::vector<ir::LoweredFunc> &funcs, const Targe
 
 void emit_object(const std::vector<ir::LoweredFunc> &funcs, const Target &target,
                  const std::string &path) {
+  static const bool time_build = std::getenv("AUTOTUNE_TIME_BUILD") != nullptr;
+  auto t0 = std::chrono::steady_clock::now();
   auto tm = create_target_machine(target);
   llvm::LLVMContext ctx;
   Diagnostics diagnostics(ctx);
+  auto t1 = std::chrono::steady_clock::now();
   auto module = build_module(funcs, *tm, ctx, true);
+  auto t2 = std::chrono::steady_clock::now();
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
   user_check(!ec) << "cannot write object file '" << path << "': " << ec.message();
   emit_machine_code(*module, *tm, os, llvm::CGFT_ObjectFile);
+  if (time_build) {
+    auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+    std::fprintf(stderr, "[build] target machine %.1f ms, IR+O3 %.1f ms, machine code %.1f ms\n",
+                 ms(t0, t1), ms(t1, t2), ms(t2, std::chrono::steady_clock::now()));
+  }
   os.close();
   diagnostics.check("object generation");
   user_check(!os.has_error()) << "cannot write object file '" << path

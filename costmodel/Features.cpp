@@ -198,9 +198,9 @@ class NestWalker {
       case IRNodeKind::LetStmt: {
         const LetStmt *l = s.as<LetStmt>();
         evaluator.bind_let(l->var.get(), l->value);
-        count_expr(l->value, &scratch_ops_, nullptr, 1);
-        total.add_scaled(scratch_ops_, exec_);
-        scratch_ops_ = OpCounts();
+        OpCounts ops;
+        count_expr(l->value, &ops, nullptr, 1);
+        total.add_scaled(ops, exec_);
         walk(l->body);
         break;
       }
@@ -251,7 +251,6 @@ class NestWalker {
   size_t root_group_ = static_cast<size_t>(-1);
   double exec_ = 1;
   int guard_depth_ = 0;
-  OpCounts scratch_ops_;
 
   void walk_for(const For *f) {
     LoopInfo l;

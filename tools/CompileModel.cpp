@@ -1,4 +1,4 @@
-// load -> look up best configs -> build, with a clear account of what is not tuned.
+// load -> look up best configs -> plan, with a clear account of what is not tuned -> build.
 #include "tools/CompileModel.h"
 
 #include <cstdio>
@@ -9,12 +9,12 @@
 
 namespace autotune::tools {
 
-std::unique_ptr<codegen::CompiledModel> compile_onnx_model(const std::string &model_path,
-                                                           const CompileOptions &opt) {
+codegen::ModelPlan plan_onnx_model(const std::string &model_path, const CompileOptions &opt) {
   graph::Graph optimized = tuner::load_optimized_model(model_path, opt.load);
   codegen::BuildOptions bopt;
   bopt.parallel = opt.parallel;
-  if (!opt.use_db) return codegen::build_model(optimized, bopt);
+  bopt.target = opt.target;
+  if (!opt.use_db) return codegen::plan_model(optimized, bopt);
   std::string db_path = opt.db_path;
   if (db_path.empty() && std::filesystem::exists(db::default_database_path())) {
     db_path = db::default_database_path();
@@ -30,8 +30,8 @@ std::unique_ptr<codegen::CompiledModel> compile_onnx_model(const std::string &mo
   } else {
     bopt.tuned_config = [](const std::string &) { return std::string(); };
   }
-  auto model = codegen::build_model(optimized, bopt);
-  const auto &untuned = model->untuned_kernels();
+  codegen::ModelPlan plan = codegen::plan_model(optimized, bopt);
+  const auto &untuned = plan.untuned_kernels;
   if (!untuned.empty() && db_path.empty() && !opt.require_tuned) {
     std::fprintf(stderr,
                  "autotune: note: no tuning database (%s does not exist); %zu tunable kernel(s) "
@@ -49,7 +49,12 @@ std::unique_ptr<codegen::CompiledModel> compile_onnx_model(const std::string &mo
                  "the default schedule:%s\n",
                  untuned.size(), where.c_str(), list.c_str());
   }
-  return model;
+  return plan;
+}
+
+std::unique_ptr<codegen::CompiledModel> compile_onnx_model(const std::string &model_path,
+                                                           const CompileOptions &opt) {
+  return codegen::build_model(plan_onnx_model(model_path, opt));
 }
 
 }  // namespace autotune::tools

@@ -1,5 +1,5 @@
-// The path from an ONNX file to a runnable model, shared by `autotune run` and `autotune bench`:
-// load and optimize, then build with the tuning database's best configs.
+// The path from an ONNX file to a runnable model, shared by `autotune run`, `bench` and `build`:
+// load and optimize, then plan with the tuning database's best configs, then JIT or save.
 #pragma once
 
 #include <memory>
@@ -17,10 +17,15 @@ struct CompileOptions {
   bool require_tuned = false;  ///< a tunable kernel without a record is an error, not a warning
   bool use_db = true;          ///< false: default schedules everywhere, no warnings
   bool parallel = true;
+  /// The target to build for; records are looked up under its string.
+  codegen::Target target = codegen::Target::host();
 };
 
-/// Imports, optimizes and compiles `model_path` for the host. Warns on stderr (or, with
-/// require_tuned, fails) naming every tunable kernel the database has no record for.
+/// Imports, optimizes, schedules and plans `model_path` for opt.target. Warns on stderr (or,
+/// with require_tuned, fails) naming every tunable kernel the database has no record for.
+codegen::ModelPlan plan_onnx_model(const std::string &model_path, const CompileOptions &opt);
+
+/// plan_onnx_model, then JIT compilation for the host (opt.target must run here).
 std::unique_ptr<codegen::CompiledModel> compile_onnx_model(const std::string &model_path,
                                                            const CompileOptions &opt);
 

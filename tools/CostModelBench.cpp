@@ -217,6 +217,8 @@ int run(int argc, char **argv) {
   opt.plan_size = batch;
   opt.exhaustive_limit = 0;  // time the annealing path
   opt.transfer_limit = rows;
+  opt.transfer_until = -1;  // keep every row in training, as the measurement asks
+  opt.transfer_decay = 0;
   tuner::XGBTuner xgb(*biggest, seed, mem.get(), opt);
   const std::vector<Sample> &own_s = samples[biggest];
   std::vector<int64_t> idx;

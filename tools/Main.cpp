@@ -1,4 +1,5 @@
-// The `autotune` command line: demo, run, bench (tune/build/export/import arrive with the tuner).
+// The `autotune` command line: demo, run, bench, tune, and build (a deployable module that
+// run/bench load with --module).
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -10,6 +11,8 @@
 #include <random>
 #include <sstream>
 
+#include "codegen/SaveModel.h"
+#include "codegen/runtime/DeployedModel.h"
 #include "codegen/runtime/ThreadPool.h"
 #include "costmodel/XGBoostModel.h"
 #include "ir/graph/NpyFile.h"
@@ -59,30 +62,74 @@ std::shared_ptr<graph::TensorData> read_input_file(const std::string &path) {
   return graph::read_npy(path);
 }
 
-int run_command(const std::string &model_path, const std::vector<std::string> &input_args,
-                const std::string &output_dir, int threads, const tools::CompileOptions &copt) {
+/// What `run` and `bench` need from a model, whether JIT-compiled from ONNX or loaded from a
+/// module directory that `autotune build` wrote.
+struct RunnableModel {
+  std::string what;  ///< "model 'M.onnx'" or "module 'DIR'", for messages
+  std::vector<codegen::TensorInfo> inputs, outputs;
+  std::unique_ptr<codegen::CompiledModel> compiled;
+  std::unique_ptr<runtime::DeployedModel> deployed;
+
+  void run(const std::vector<const void *> &ins, const std::vector<void *> &outs) {
+    if (compiled) {
+      compiled->run(ins, outs);
+    } else {
+      deployed->run(ins, outs);
+    }
+  }
+  std::string profile_report() const {
+    return compiled ? compiled->profile_report() : deployed->profile_report();
+  }
+};
+
+std::vector<codegen::TensorInfo> tensor_infos(const std::vector<runtime::TensorSpec> &specs) {
+  std::vector<codegen::TensorInfo> out;
+  for (const auto &s : specs) out.push_back({s.name, ir::DataType::parse(s.dtype), s.shape});
+  return out;
+}
+
+/// Compiles `model_path` or loads `module_dir`, whichever was given (exactly one).
+RunnableModel load_runnable(const std::string &model_path, const std::string &module_dir,
+                            const tools::CompileOptions &copt) {
+  RunnableModel m;
+  if (!module_dir.empty()) {
+    m.what = "module '" + module_dir + "'";
+    m.deployed = runtime::DeployedModel::load(module_dir);
+    m.inputs = tensor_infos(m.deployed->inputs());
+    m.outputs = tensor_infos(m.deployed->outputs());
+  } else {
+    m.what = "model '" + model_path + "'";
+    m.compiled = tools::compile_onnx_model(model_path, copt);
+    m.inputs = m.compiled->inputs();
+    m.outputs = m.compiled->outputs();
+  }
+  return m;
+}
+
+int run_command(const std::string &model_path, const std::string &module_dir,
+                const std::vector<std::string> &input_args, const std::string &output_dir,
+                int threads, const tools::CompileOptions &copt) {
   autotune_set_num_threads(threads);
   auto files = parse_inputs(input_args);
-  auto model = tools::compile_onnx_model(model_path, copt);
+  RunnableModel model = load_runnable(model_path, module_dir, copt);
   std::vector<std::string> missing;
-  for (const auto &in : model->inputs()) {
+  for (const auto &in : model.inputs) {
     if (!files.count(in.name)) missing.push_back(in.name);
   }
   if (!missing.empty()) {
     std::string list;
     for (const auto &m : missing) list += (list.empty() ? "'" : ", '") + m + "'";
-    user_error << "model '" << model_path << "' needs input(s) " << list
-               << " (give each as --input NAME=FILE)";
+    user_error << model.what << " needs input(s) " << list << " (give each as --input NAME=FILE)";
   }
   for (const auto &f : files) {
-    bool known = std::any_of(model->inputs().begin(), model->inputs().end(),
+    bool known = std::any_of(model.inputs.begin(), model.inputs.end(),
                              [&](const codegen::TensorInfo &i) { return i.name == f.first; });
-    user_check(known) << "model '" << model_path << "' has no input named '" << f.first << "'";
+    user_check(known) << model.what << " has no input named '" << f.first << "'";
   }
   std::vector<std::unique_ptr<HostBuffer>> in_bufs, out_bufs;
   std::vector<const void *> ins;
   std::vector<void *> outs;
-  for (const auto &info : model->inputs()) {
+  for (const auto &info : model.inputs) {
     auto t = read_input_file(files.at(info.name));
     user_check(t->dtype == info.dtype)
         << "input '" << info.name << "' from '" << files.at(info.name) << "' has type "
@@ -94,14 +141,14 @@ int run_command(const std::string &model_path, const std::vector<std::string> &i
     std::memcpy(in_bufs.back()->data, t->bytes.data(), t->bytes.size());
     ins.push_back(in_bufs.back()->data);
   }
-  for (const auto &info : model->outputs()) {
+  for (const auto &info : model.outputs) {
     out_bufs.push_back(std::make_unique<HostBuffer>(info.bytes()));
     outs.push_back(out_bufs.back()->data);
   }
-  model->run(ins, outs);
+  model.run(ins, outs);
   std::filesystem::create_directories(output_dir);
-  for (size_t i = 0; i < model->outputs().size(); ++i) {
-    const auto &info = model->outputs()[i];
+  for (size_t i = 0; i < model.outputs.size(); ++i) {
+    const auto &info = model.outputs[i];
     auto t = graph::TensorData::make(info.dtype, info.shape);
     std::memcpy(t->bytes.data(), outs[i], t->bytes.size());
     std::string path = (std::filesystem::path(output_dir) / (sanitize_file_name(info.name) + ".npy")).string();
@@ -111,18 +158,18 @@ int run_command(const std::string &model_path, const std::vector<std::string> &i
   return 0;
 }
 
-int bench_command(const std::string &model_path, int threads, int repeat,
-                  const tools::CompileOptions &copt) {
+int bench_command(const std::string &model_path, const std::string &module_dir, int threads,
+                  int repeat, const tools::CompileOptions &copt) {
   autotune_set_num_threads(threads);
   auto t0 = std::chrono::steady_clock::now();
-  auto model = tools::compile_onnx_model(model_path, copt);
-  double compile_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  RunnableModel model = load_runnable(model_path, module_dir, copt);
+  double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::vector<std::unique_ptr<HostBuffer>> bufs;
   std::vector<const void *> ins;
   std::vector<void *> outs;
   std::mt19937 rng(0);
   std::normal_distribution<float> normal;
-  for (const auto &info : model->inputs()) {
+  for (const auto &info : model.inputs) {
     bufs.push_back(std::make_unique<HostBuffer>(info.bytes()));
     if (info.dtype == ir::Float(32)) {
       float *p = static_cast<float *>(bufs.back()->data);
@@ -132,27 +179,82 @@ int bench_command(const std::string &model_path, int threads, int repeat,
     }
     ins.push_back(bufs.back()->data);
   }
-  for (const auto &info : model->outputs()) {
+  for (const auto &info : model.outputs) {
     bufs.push_back(std::make_unique<HostBuffer>(info.bytes()));
     outs.push_back(bufs.back()->data);
   }
-  for (int w = 0; w < 3; ++w) model->run(ins, outs);
+  for (int w = 0; w < 3; ++w) model.run(ins, outs);
   std::vector<double> ms;
   for (int r = 0; r < repeat; ++r) {
     auto s = std::chrono::steady_clock::now();
-    model->run(ins, outs);
+    model.run(ins, outs);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s).count());
   }
   std::sort(ms.begin(), ms.end());
-  std::printf("model=%s threads=%d repeat=%d compile_s=%.2f kernels=%zu distinct=%zu "
-              "tuned=%zu untuned=%zu arena_mb=%.2f\n",
-              model_path.c_str(), threads, repeat, compile_s, model->num_kernel_calls(),
-              model->num_distinct_kernels(), model->num_tuned_kernels(),
-              model->untuned_kernels().size(), model->arena_bytes() / 1048576.0);
+  if (model.compiled) {
+    const auto &m = *model.compiled;
+    std::printf("model=%s threads=%d repeat=%d compile_s=%.2f kernels=%zu distinct=%zu "
+                "tuned=%zu untuned=%zu arena_mb=%.2f\n",
+                model_path.c_str(), threads, repeat, load_s, m.num_kernel_calls(),
+                m.num_distinct_kernels(), m.num_tuned_kernels(), m.untuned_kernels().size(),
+                m.arena_bytes() / 1048576.0);
+  } else {
+    const auto &m = *model.deployed;
+    std::printf("module=%s threads=%d repeat=%d load_s=%.3f kernels=%zu distinct=%zu "
+                "arena_mb=%.2f target=\"%s\"\n",
+                module_dir.c_str(), threads, repeat, load_s, m.num_kernel_calls(),
+                m.num_distinct_kernels(), m.arena_bytes() / 1048576.0, m.target().c_str());
+  }
   std::printf("median_ms=%.3f min_ms=%.3f max_ms=%.3f\n", ms[ms.size() / 2], ms.front(), ms.back());
   if (const char *p = std::getenv("AUTOTUNE_PROFILE"); p && std::atoi(p)) {
-    std::printf("%s", model->profile_report().c_str());
+    std::printf("%s", model.profile_report().c_str());
   }
+  return 0;
+}
+
+std::string human_bytes(int64_t bytes) {
+  char buf[64];
+  if (bytes < 1024) {
+    std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(bytes));
+  } else if (bytes < 1024 * 1024) {
+    std::snprintf(buf, sizeof buf, "%.1f KiB", bytes / 1024.0);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f MiB", bytes / 1048576.0);
+  }
+  return buf;
+}
+
+std::string tensor_list(const std::vector<codegen::TensorInfo> &tensors) {
+  std::string out;
+  for (const auto &t : tensors) {
+    out += (out.empty() ? "" : ", ") + t.name + " " + t.dtype.str() + graph::shape_str(t.shape);
+  }
+  return out;
+}
+
+/// `autotune build`: plan with the database's best configs, cross-compile, write the module.
+int build_command(const std::string &model_path, std::string output_dir,
+                  const std::string &target_string, tools::CompileOptions copt) {
+  if (!target_string.empty()) copt.target = codegen::Target::parse(target_string);
+  if (output_dir.empty()) output_dir = std::filesystem::path(model_path).stem().string() + ".module";
+  auto t0 = std::chrono::steady_clock::now();
+  codegen::ModelPlan plan = tools::plan_onnx_model(model_path, copt);
+  codegen::SavedModelSizes sizes = codegen::save_model(plan, output_dir);
+  double build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("built module '%s' from '%s' in %.1f s\n", output_dir.c_str(), model_path.c_str(),
+              build_s);
+  std::printf("  target      %s\n", plan.target.str().c_str());
+  std::printf("  kernels     %zu calls of %zu distinct kernels; %zu calls tuned, %zu tunable "
+              "workload(s) untuned\n",
+              plan.calls.size(), plan.kernels.size(), plan.num_tuned_calls,
+              plan.untuned_kernels.size());
+  std::printf("  kernels.so  %s\n", human_bytes(sizes.kernels).c_str());
+  std::printf("  constants   %zu tensors, %s (constants.bin)\n", plan.constants.size(),
+              human_bytes(sizes.constants).c_str());
+  std::printf("  arena       %s\n", human_bytes(plan.arena_bytes).c_str());
+  std::printf("  model.json  %s\n", human_bytes(sizes.model_json).c_str());
+  std::printf("  inputs      %s\n", tensor_list(plan.inputs).c_str());
+  std::printf("  outputs     %s\n", tensor_list(plan.outputs).c_str());
   return 0;
 }
 
@@ -180,23 +282,37 @@ int main(int argc, char **argv) {
   demo->add_option("--size", n, "matrix size n (n x n x n)")->check(CLI::Range(1, 8192));
   demo->add_option("--threads", demo_threads, "worker threads")->check(CLI::Range(1, 256));
 
-  std::string model, output_dir, device = "local", db_path;
+  std::string model, module_dir, output_dir, device = "local", db_path, target;
   std::vector<std::string> inputs;
   int threads = 1, repeat = 20;
   bool require_tuned = false, untuned = false;
-  CLI::App *run = app.add_subcommand("run", "run an ONNX model on inputs and write its outputs");
-  run->add_option("--model", model, "the ONNX model")->required();
+  CLI::App *run = app.add_subcommand(
+      "run", "run an ONNX model (or a module from `autotune build`) on inputs and write its outputs");
+  run->add_option("--model", model, "the ONNX model");
+  run->add_option("--module", module_dir, "a module directory from `autotune build` (instead of --model)");
   run->add_option("--device", device, "where to run (local)");
   run->add_option("--input", inputs, "NAME=FILE (.npy or ONNX TensorProto .pb), once per input");
   run->add_option("--output-dir", output_dir, "where to write <output>.npy")->required();
   run->add_option("--threads", threads, "worker threads")->check(CLI::Range(1, 256));
 
-  CLI::App *bench = app.add_subcommand("bench", "time an ONNX model on random inputs");
-  bench->add_option("--model", model, "the ONNX model")->required();
+  CLI::App *bench = app.add_subcommand(
+      "bench", "time an ONNX model (or a module from `autotune build`) on random inputs");
+  bench->add_option("--model", model, "the ONNX model");
+  bench->add_option("--module", module_dir, "a module directory from `autotune build` (instead of --model)");
   bench->add_option("--device", device, "where to run (local)");
   bench->add_option("--threads", threads, "worker threads")->check(CLI::Range(1, 256));
   bench->add_option("--repeat", repeat, "timed runs")->check(CLI::Range(1, 100000));
-  for (CLI::App *sub : {run, bench}) {
+
+  CLI::App *build = app.add_subcommand(
+      "build", "compile a model with its best tuning records into a deployable module directory "
+               "(kernels.so, constants.bin, model.json)");
+  build->add_option("--model", model, "the ONNX model")->required();
+  build->add_option("--device", device, "the device the records were tuned on (local)");
+  build->add_option("--output", output_dir, "the module directory (default: <model name>.module)");
+  build->add_option("--target", target,
+                    "target string, e.g. \"llvm -mtriple=aarch64-linux-gnu -mcpu=cortex-a72 "
+                    "-mattr=+neon\" (default: this machine)");
+  for (CLI::App *sub : {run, bench, build}) {
     sub->add_option("--db", db_path,
                     "tuning database to read best configs from (default: " +
                         std::string("$AUTOTUNE_DB or ~/.local/share/autotune/tuning.db, if present)"));
@@ -243,8 +359,17 @@ int main(int argc, char **argv) {
     user_check(!(untuned && (require_tuned || !db_path.empty())))
         << "--untuned cannot be combined with --db or --require-tuned";
     if (*demo) return tools::run_demo(n, demo_threads);
-    if (*run) return run_command(model, inputs, output_dir, threads, copt);
-    if (*bench) return bench_command(model, threads, repeat, copt);
+    if (*run || *bench) {
+      user_check(model.empty() != module_dir.empty())
+          << (model.empty() ? "give the model to run: --model M.onnx or --module DIR"
+                            : "give either --model or --module, not both");
+      user_check(module_dir.empty() || (db_path.empty() && !require_tuned && !untuned))
+          << "--db, --require-tuned and --untuned apply to --model; a --module already holds "
+             "the kernels it was built with";
+    }
+    if (*run) return run_command(model, module_dir, inputs, output_dir, threads, copt);
+    if (*bench) return bench_command(model, module_dir, threads, repeat, copt);
+    if (*build) return build_command(model, output_dir, target, copt);
     if (*tune) {
       std::stringstream ss(tasks_csv);
       for (std::string item; std::getline(ss, item, ',');) {

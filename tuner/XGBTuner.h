@@ -46,7 +46,10 @@ struct XGBTunerOptions {
   /// trials of this task, so the task's own measurements take over (0: always 1).
   double transfer_decay = 16;
   /// Trials of this task after which transfer records are no longer used (-1: never drop).
-  int transfer_until = -1;
+  /// Rankings differ between shapes (in offline replays, records of the 56x56 3x3 conv cut the
+  /// 14x14 one's trials to 95% of the best from 10 to 3, but the reverse direction misled it
+  /// while they were kept), so transfer steers the start and then leaves.
+  int transfer_until = 32;
   /// Share of the warm-up trials a transferred model picks (the rest are random).
   double transfer_warmup_share = 0.5;
 };
@@ -72,12 +75,15 @@ struct XGBTunerStats {
 ///     skipped. Their features are this task's features of the mapped config; their labels
 ///     the other workload's throughput, one ranking group per workload.
 ///  2. next_batch hands out configs from the current plan. When the plan is used up:
-///     - fewer than `warmup` trials and no transfer data: a plan of random configs;
-///     - otherwise: refit the model (transfer groups + this task's group, failures as zero
-///       throughput), then take the (1 - epsilon) share of the plan from the model's best
-///       unvisited configs (simulated annealing, or exhaustive ranking for small spaces; the
-///       best measured configs seed the chains; diversity filter), and the rest at random,
-///       at random positions of the plan.
+///     - during warm-up (fewer than `warmup` trials of this task): random configs up to the
+///       warm-up count; with transfer data, a transfer-trained model picks
+///       transfer_warmup_share of them;
+///     - afterwards: refit the model (this task's group, failures as zero throughput, plus the
+///       transfer groups weighted transfer_decay / (transfer_decay + trials) until
+///       transfer_until trials), then take the (1 - epsilon) share of a plan of plan_size from
+///       the model's best unvisited configs (exhaustive ranking for spaces up to
+///       exhaustive_limit, else simulated annealing with the best measured configs as seeds;
+///       diversity filter either way), and the rest at random, at random positions.
 ///  3. update records costs (+inf for failures) for the next fit.
 class XGBTuner final : public Tuner {
  public:

@@ -1,7 +1,9 @@
 // The executor: resolves each slot to a pointer once per run and calls the kernels in order.
 #include "codegen/runtime/GraphExecutor.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -46,6 +48,24 @@ int64_t GraphExecutor::constant_bytes() const {
     if (s.kind == BufferSlot::Kind::Constant) total += s.bytes;
   }
   return total;
+}
+
+std::string GraphExecutor::profile_report(const std::vector<std::string> &call_labels) const {
+  internal_check(call_labels.size() == calls_.size())
+      << call_labels.size() << " labels for " << calls_.size() << " kernel calls";
+  std::vector<size_t> order(call_ms_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return call_ms_[a] > call_ms_[b]; });
+  double total = 0;
+  for (double t : call_ms_) total += t;
+  std::string out;
+  char line[256];
+  for (size_t i : order) {
+    std::snprintf(line, sizeof line, "%8.3f ms %5.1f%%  %-6s %s\n", call_ms_[i],
+                  100 * call_ms_[i] / total, calls_[i].name.c_str(), call_labels[i].c_str());
+    out += line;
+  }
+  return out;
 }
 
 void GraphExecutor::run(const std::vector<const void *> &inputs,

@@ -52,6 +52,9 @@ class GraphExecutor {
   void set_profiling(bool on) { profile_ = on; }
   /// Milliseconds spent in each call since construction, when profiling (else empty).
   const std::vector<double> &call_ms() const { return call_ms_; }
+  /// One line per call, slowest first: total ms, share, kernel name and `call_labels[call]`
+  /// (one label per call, such as the fused node it came from). Empty when not profiling.
+  std::string profile_report(const std::vector<std::string> &call_labels) const;
   const std::vector<KernelCall> &calls() const { return calls_; }
   int64_t constant_bytes() const;
   size_t num_kernels() const { return calls_.size(); }
