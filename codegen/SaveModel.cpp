@@ -23,10 +23,14 @@ namespace {
 
 const char *slot_kind_name(BufferSlot::Kind kind) {
   switch (kind) {
-    case BufferSlot::Kind::Constant: return "constant";
-    case BufferSlot::Kind::Input: return "input";
-    case BufferSlot::Kind::Output: return "output";
-    case BufferSlot::Kind::Arena: return "arena";
+    case BufferSlot::Kind::Constant:
+      return "constant";
+    case BufferSlot::Kind::Input:
+      return "input";
+    case BufferSlot::Kind::Output:
+      return "output";
+    case BufferSlot::Kind::Arena:
+      return "arena";
   }
   internal_error << "unknown buffer slot kind";
   return "";
@@ -83,8 +87,8 @@ SavedModelSizes save_model(const ModelPlan &plan, const std::string &dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(dir, ec);
-  user_check(!ec && fs::is_directory(dir))
-      << "cannot create module directory '" << dir << "': " << (ec ? ec.message() : "not a directory");
+  user_check(!ec && fs::is_directory(dir)) << "cannot create module directory '" << dir
+                                           << "': " << (ec ? ec.message() : "not a directory");
   const std::string json_path = (fs::path(dir) / runtime::kModelJsonFile).string();
   const std::string so_path = (fs::path(dir) / runtime::kKernelsFile).string();
   const std::string constants_path = (fs::path(dir) / runtime::kConstantsFile).string();
@@ -118,8 +122,9 @@ SavedModelSizes save_model(const ModelPlan &plan, const std::string &dir) {
   }
   json calls = json::array();
   for (size_t i = 0; i < plan.calls.size(); ++i) {
-    calls.push_back(
-        {{"kernel", plan.calls[i].name}, {"node", plan.call_nodes[i]}, {"args", plan.calls[i].args}});
+    calls.push_back({{"kernel", plan.calls[i].name},
+                     {"node", plan.call_nodes[i]},
+                     {"args", plan.calls[i].args}});
   }
   json copies = json::array();
   for (const ModelPlan::OutputCopy &c : plan.output_copies) {

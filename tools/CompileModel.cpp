@@ -41,9 +41,8 @@ codegen::ModelPlan plan_onnx_model(const std::string &model_path, const CompileO
     std::string where = db_path.empty() ? "no tuning database" : "database '" + db_path + "'";
     std::string list;
     for (const std::string &k : untuned) list += "\n  " + k;
-    user_check(!opt.require_tuned)
-        << untuned.size() << " tunable kernel(s) of '" << model_path << "' have no tuning record ("
-        << where << "):" << list;
+    user_check(!opt.require_tuned) << untuned.size() << " tunable kernel(s) of '" << model_path
+                                   << "' have no tuning record (" << where << "):" << list;
     std::fprintf(stderr,
                  "autotune: warning: %zu tunable kernel(s) have no tuning record (%s) and use "
                  "the default schedule:%s\n",

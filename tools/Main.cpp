@@ -236,7 +236,9 @@ std::string tensor_list(const std::vector<codegen::TensorInfo> &tensors) {
 int build_command(const std::string &model_path, std::string output_dir,
                   const std::string &target_string, tools::CompileOptions copt) {
   if (!target_string.empty()) copt.target = codegen::Target::parse(target_string);
-  if (output_dir.empty()) output_dir = std::filesystem::path(model_path).stem().string() + ".module";
+  if (output_dir.empty()) {
+    output_dir = std::filesystem::path(model_path).stem().string() + ".module";
+  }
   auto t0 = std::chrono::steady_clock::now();
   codegen::ModelPlan plan = tools::plan_onnx_model(model_path, copt);
   codegen::SavedModelSizes sizes = codegen::save_model(plan, output_dir);
@@ -287,9 +289,11 @@ int main(int argc, char **argv) {
   int threads = 1, repeat = 20;
   bool require_tuned = false, untuned = false;
   CLI::App *run = app.add_subcommand(
-      "run", "run an ONNX model (or a module from `autotune build`) on inputs and write its outputs");
+      "run",
+      "run an ONNX model (or a module from `autotune build`) on inputs and write its outputs");
   run->add_option("--model", model, "the ONNX model");
-  run->add_option("--module", module_dir, "a module directory from `autotune build` (instead of --model)");
+  run->add_option("--module", module_dir,
+                  "a module directory from `autotune build` (instead of --model)");
   run->add_option("--device", device, "where to run (local)");
   run->add_option("--input", inputs, "NAME=FILE (.npy or ONNX TensorProto .pb), once per input");
   run->add_option("--output-dir", output_dir, "where to write <output>.npy")->required();
@@ -298,7 +302,8 @@ int main(int argc, char **argv) {
   CLI::App *bench = app.add_subcommand(
       "bench", "time an ONNX model (or a module from `autotune build`) on random inputs");
   bench->add_option("--model", model, "the ONNX model");
-  bench->add_option("--module", module_dir, "a module directory from `autotune build` (instead of --model)");
+  bench->add_option("--module", module_dir,
+                    "a module directory from `autotune build` (instead of --model)");
   bench->add_option("--device", device, "where to run (local)");
   bench->add_option("--threads", threads, "worker threads")->check(CLI::Range(1, 256));
   bench->add_option("--repeat", repeat, "timed runs")->check(CLI::Range(1, 100000));

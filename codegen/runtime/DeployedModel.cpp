@@ -23,9 +23,8 @@ using nlohmann::json;
 
 int64_t dtype_bytes(const std::string &dtype) {
   static const std::pair<const char *, int64_t> kSizes[] = {
-      {"float16", 2}, {"float32", 4}, {"float64", 8}, {"int8", 1},
-      {"int16", 2},   {"int32", 4},    {"int64", 8},   {"uint8", 1},   {"uint16", 2},
-      {"uint32", 4},  {"uint64", 8},   {"bool", 1}};
+      {"float16", 2}, {"float32", 4}, {"float64", 8}, {"int8", 1},   {"int16", 2},  {"int32", 4},
+      {"int64", 8},   {"uint8", 1},   {"uint16", 2},  {"uint32", 4}, {"uint64", 8}, {"bool", 1}};
   for (const auto &[name, bytes] : kSizes) {
     if (dtype == name) return bytes;
   }
@@ -51,8 +50,7 @@ class JsonFields {
   const json &member(const json &obj, const std::string &path, const char *key) const {
     user_check(obj.is_object()) << "'" << file_ << "': " << where(path) << " must be an object";
     auto it = obj.find(key);
-    user_check(it != obj.end()) << "'" << file_ << "': missing field '" << field(path, key)
-                                << "'";
+    user_check(it != obj.end()) << "'" << file_ << "': missing field '" << field(path, key) << "'";
     return *it;
   }
   bool has(const json &obj, const char *key) const { return obj.is_object() && obj.contains(key); }
@@ -60,12 +58,11 @@ class JsonFields {
   int64_t integer(const json &obj, const std::string &path, const char *key, int64_t min = 0,
                   int64_t max = INT64_MAX) const {
     const json &v = member(obj, path, key);
-    user_check(v.is_number_integer())
-        << "'" << file_ << "': field '" << field(path, key) << "' must be an integer, got "
-        << short_dump(v);
+    user_check(v.is_number_integer()) << "'" << file_ << "': field '" << field(path, key)
+                                      << "' must be an integer, got " << short_dump(v);
     int64_t x = v.get<int64_t>();
-    user_check(x >= min && x <= max) << "'" << file_ << "': field '" << field(path, key)
-                                     << "' is " << x << ", expected " << range(min, max);
+    user_check(x >= min && x <= max) << "'" << file_ << "': field '" << field(path, key) << "' is "
+                                     << x << ", expected " << range(min, max);
     return x;
   }
   std::string string(const json &obj, const std::string &path, const char *key) const {
@@ -88,8 +85,7 @@ class JsonFields {
     for (size_t i = 0; i < a.size(); ++i) {
       std::string at = field(path, key) + "[" + std::to_string(i) + "]";
       user_check(a[i].is_number_integer())
-          << "'" << file_ << "': field '" << at << "' must be an integer, got "
-          << short_dump(a[i]);
+          << "'" << file_ << "': field '" << at << "' must be an integer, got " << short_dump(a[i]);
       int64_t x = a[i].get<int64_t>();
       user_check(x >= min && x <= max)
           << "'" << file_ << "': field '" << at << "' is " << x << ", expected " << range(min, max);
@@ -155,17 +151,24 @@ int elf_machine(const std::string &path, std::string *why) {
   }
   // e_machine follows e_ident and the 2-byte e_type, in the file's byte order.
   bool little = h[EI_DATA] == ELFDATA2LSB;
-  return little ? h[EI_NIDENT + 2] | h[EI_NIDENT + 3] << 8 : h[EI_NIDENT + 2] << 8 | h[EI_NIDENT + 3];
+  return little ? h[EI_NIDENT + 2] | h[EI_NIDENT + 3] << 8
+                : h[EI_NIDENT + 2] << 8 | h[EI_NIDENT + 3];
 }
 
 std::string machine_name(int machine) {
   switch (machine) {
-    case EM_X86_64: return "x86_64";
-    case EM_AARCH64: return "aarch64";
-    case EM_ARM: return "arm";
-    case EM_386: return "x86";
-    case EM_RISCV: return "riscv";
-    default: return "ELF machine " + std::to_string(machine);
+    case EM_X86_64:
+      return "x86_64";
+    case EM_AARCH64:
+      return "aarch64";
+    case EM_ARM:
+      return "arm";
+    case EM_386:
+      return "x86";
+    case EM_RISCV:
+      return "riscv";
+    default:
+      return "ELF machine " + std::to_string(machine);
   }
 }
 
@@ -179,7 +182,8 @@ std::shared_ptr<const void> map_file(const std::string &path, int64_t bytes) {
   close(fd);
   user_check(p != MAP_FAILED) << "cannot map '" << path << "': " << std::strerror(err);
   size_t len = static_cast<size_t>(bytes);
-  return std::shared_ptr<const void>(p, [len](const void *q) { munmap(const_cast<void *>(q), len); });
+  return std::shared_ptr<const void>(p,
+                                     [len](const void *q) { munmap(const_cast<void *>(q), len); });
 }
 
 }  // namespace
@@ -263,8 +267,8 @@ std::unique_ptr<DeployedModel> DeployedModel::load(const std::string &dir) {
       s.kind = BufferSlot::Kind::Arena;
       s.arena_offset = f.integer(slot_list[i], at, "offset");
       user_check(s.arena_offset % kConstantAlign == 0 && s.arena_offset + s.bytes <= arena_bytes)
-          << "'" << json_path << "': " << at << " (offset " << s.arena_offset << ", "
-          << s.bytes << " bytes) is misaligned or past arena_bytes " << arena_bytes;
+          << "'" << json_path << "': " << at << " (offset " << s.arena_offset << ", " << s.bytes
+          << " bytes) is misaligned or past arena_bytes " << arena_bytes;
     } else if (kind == "constant") {
       s.kind = BufferSlot::Kind::Constant;
       s.index = static_cast<int>(f.integer(slot_list[i], at, "index", 0, num_constants - 1));
@@ -321,9 +325,8 @@ std::unique_ptr<DeployedModel> DeployedModel::load(const std::string &dir) {
     if (f.has(copies[i], "from_input")) {
       c.from_input = static_cast<int>(f.integer(copies[i], at, "from_input", 0, num_inputs - 1));
       user_check(m->inputs_[c.from_input].bytes == out.bytes)
-          << "'" << json_path << "': " << at << " copies input '"
-          << m->inputs_[c.from_input].name << "' into output '" << out.name
-          << "' of another size";
+          << "'" << json_path << "': " << at << " copies input '" << m->inputs_[c.from_input].name
+          << "' into output '" << out.name << "' of another size";
     } else {
       c.constant = static_cast<int>(f.integer(copies[i], at, "constant", 0, num_constants - 1));
       user_check(constant_ranges[c.constant].bytes == out.bytes)
@@ -351,8 +354,8 @@ std::unique_ptr<DeployedModel> DeployedModel::load(const std::string &dir) {
     executor_constants.push_back({base + r.offset, m->constants_});
   }
   for (const CopySpec &c : copy_specs) {
-    m->copies_.push_back(
-        {c.output, c.from_input, c.constant >= 0 ? base + constant_ranges[c.constant].offset : nullptr});
+    m->copies_.push_back({c.output, c.from_input,
+                          c.constant >= 0 ? base + constant_ranges[c.constant].offset : nullptr});
   }
 
   // 6. kernels.so is for this machine's architecture and exports every kernel.
@@ -361,16 +364,15 @@ std::unique_ptr<DeployedModel> DeployedModel::load(const std::string &dir) {
   user_check(so_machine >= 0) << "cannot load '" << so_path << "': " << why;
   int self_machine = elf_machine("/proc/self/exe", &why);
   user_check(self_machine < 0 || so_machine == self_machine)
-      << "'" << so_path << "' holds " << machine_name(so_machine) << " code (target '"
-      << m->target_ << "'), but this machine runs " << machine_name(self_machine)
+      << "'" << so_path << "' holds " << machine_name(so_machine) << " code (target '" << m->target_
+      << "'), but this machine runs " << machine_name(self_machine)
       << " (load the module on its target)";
   m->kernels_ = std::make_unique<LoadedModule>(so_path);
   for (KernelCall &c : calls) c.fn = m->kernels_->get_function(c.name);
 
-  m->executor_ = std::make_unique<GraphExecutor>(std::move(slots), std::move(calls),
-                                                 std::move(executor_constants), arena_bytes,
-                                                 static_cast<int>(num_inputs),
-                                                 static_cast<int>(num_outputs));
+  m->executor_ = std::make_unique<GraphExecutor>(
+      std::move(slots), std::move(calls), std::move(executor_constants), arena_bytes,
+      static_cast<int>(num_inputs), static_cast<int>(num_outputs));
   return m;
 }
 

@@ -1,8 +1,6 @@
 // Deployable modules end to end: plan a small network, write it with save_model, load it back
 // with runtime::DeployedModel and check its outputs against the JIT-compiled model (bit for bit)
 // and naive reference loops, and the written files against the format in DeployedModel.h.
-#include "codegen/runtime/DeployedModel.h"
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +12,7 @@
 #include "codegen/BuildGraph.h"
 #include "codegen/EvaluateNode.h"
 #include "codegen/SaveModel.h"
+#include "codegen/runtime/DeployedModel.h"
 #include "codegen/runtime/ThreadPool.h"
 #include "ir/graph/GraphPipeline.h"
 #include "tests/common/GraphBuilder.h"
@@ -78,8 +77,8 @@ Net make_net() {
   HostTensor c1 = add(test::ref::conv2d_nchw(x, w1, {1, 1}, Pads{1, 1, 1, 1}, {1, 1}, 1),
                       HostTensor({1, C, 1, 1}, b1.data));
   HostTensor c2 = test::ref::conv2d_nchw(relu(c1), w2, {1, 1}, Pads{0, 0, 0, 0}, {1, 1}, 1);
-  HostTensor mp = test::ref::max_pool2d(relu(add(c2, x)), {2, 2}, {2, 2}, Pads{0, 0, 0, 0},
-                                        {1, 1}, false);
+  HostTensor mp =
+      test::ref::max_pool2d(relu(add(c2, x)), {2, 2}, {2, 2}, Pads{0, 0, 0, 0}, {1, 1}, false);
   HostTensor flat = test::ref::reshape(test::ref::global_avg_pool2d(mp), {1, C});
   return {b.build(), x, test::ref::dense(flat, fc, &fcb), k};
 }

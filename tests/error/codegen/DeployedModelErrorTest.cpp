@@ -146,9 +146,10 @@ TEST_F(DeployedModelError, ConstantPastTheFile) {
 
 TEST_F(DeployedModelError, TruncatedConstants) {
   fs::resize_file(path("constants.bin"), 10);
-  EXPECT_USER_ERROR(runtime::DeployedModel::load(dir_),
-                    "constants.bin' is 10 bytes, but '" + path("model.json") + "' expects 128 "
-                    "(truncated?)");
+  EXPECT_USER_ERROR(runtime::DeployedModel::load(dir_), "constants.bin' is 10 bytes, but '" +
+                                                            path("model.json") +
+                                                            "' expects 128 "
+                                                            "(truncated?)");
 }
 
 TEST_F(DeployedModelError, MissingKernelSymbol) {
