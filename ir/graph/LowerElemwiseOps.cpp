@@ -70,6 +70,21 @@ Expr clip_bound(const LoweringContext &ctx, size_t i, const char *what, ir::Data
   return e;
 }
 
+/// Sum, Max and Min: the inputs broadcast together and combined left to right,
+/// combine(combine(v0, v1), v2)...; a single input is copied as is.
+te::Tensor broadcast_fold(const std::vector<te::Tensor> &ts, Expr (*combine)(Expr, Expr),
+                          const std::string &name) {
+  if (ts.size() == 1) return copy_tensor(ts[0]);
+  return ops::broadcast_map(
+      ts,
+      [combine](const std::vector<Expr> &v) {
+        Expr acc = v[0];
+        for (size_t i = 1; i < v.size(); ++i) acc = combine(acc, v[i]);
+        return acc;
+      },
+      name);
+}
+
 }  // namespace
 
 std::vector<te::Tensor> lower_relu(const LoweringContext &ctx) {
@@ -183,42 +198,16 @@ std::vector<te::Tensor> lower_pow(const LoweringContext &ctx) {
 }
 
 std::vector<te::Tensor> lower_sum(const LoweringContext &ctx) {
-  std::vector<te::Tensor> ts = variadic_inputs(ctx);
-  if (ts.size() == 1) return {copy_tensor(ts[0])};
-  return {ops::broadcast_map(
-      ts,
-      [](const std::vector<Expr> &v) {
-        Expr s = v[0];
-        for (size_t i = 1; i < v.size(); ++i) s = s + v[i];
-        return s;
-      },
-      "sum")};
+  return {broadcast_fold(
+      variadic_inputs(ctx), [](Expr a, Expr b) { return a + b; }, "sum")};
 }
 
 std::vector<te::Tensor> lower_max(const LoweringContext &ctx) {
-  std::vector<te::Tensor> ts = variadic_inputs(ctx);
-  if (ts.size() == 1) return {copy_tensor(ts[0])};
-  return {ops::broadcast_map(
-      ts,
-      [](const std::vector<Expr> &v) {
-        Expr m = v[0];
-        for (size_t i = 1; i < v.size(); ++i) m = ir::max(m, v[i]);
-        return m;
-      },
-      "max")};
+  return {broadcast_fold(variadic_inputs(ctx), ir::max, "max")};
 }
 
 std::vector<te::Tensor> lower_min(const LoweringContext &ctx) {
-  std::vector<te::Tensor> ts = variadic_inputs(ctx);
-  if (ts.size() == 1) return {copy_tensor(ts[0])};
-  return {ops::broadcast_map(
-      ts,
-      [](const std::vector<Expr> &v) {
-        Expr m = v[0];
-        for (size_t i = 1; i < v.size(); ++i) m = ir::min(m, v[i]);
-        return m;
-      },
-      "min")};
+  return {broadcast_fold(variadic_inputs(ctx), ir::min, "min")};
 }
 
 std::vector<te::Tensor> lower_mean(const LoweringContext &ctx) {

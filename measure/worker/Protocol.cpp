@@ -37,6 +37,18 @@ bool is_known_type(uint16_t t) {
          t <= static_cast<uint16_t>(MessageType::Error);
 }
 
+/// Throws ProtocolError when a frame's metadata or data is over its limit (on either end).
+void check_frame_sizes(size_t meta_bytes, size_t data_bytes) {
+  if (meta_bytes > kMaxMetaBytes) {
+    throw ProtocolError("frame metadata of " + std::to_string(meta_bytes) +
+                        " bytes exceeds the limit of " + std::to_string(kMaxMetaBytes));
+  }
+  if (data_bytes > kMaxDataBytes) {
+    throw ProtocolError("frame data of " + std::to_string(data_bytes) +
+                        " bytes exceeds the limit of " + std::to_string(kMaxDataBytes));
+  }
+}
+
 Frame make_frame(MessageType type, const json &meta, std::string data = {}) {
   Frame f;
   f.type = type;
@@ -216,26 +228,12 @@ FrameHeader decode_frame_header(const unsigned char *bytes) {
                         ", this build speaks version " + std::to_string(kProtocolVersion) +
                         ": use the same autotune version on both ends");
   }
-  if (h.meta_bytes > kMaxMetaBytes) {
-    throw ProtocolError("frame metadata of " + std::to_string(h.meta_bytes) +
-                        " bytes exceeds the limit of " + std::to_string(kMaxMetaBytes));
-  }
-  if (h.data_bytes > kMaxDataBytes) {
-    throw ProtocolError("frame data of " + std::to_string(h.data_bytes) +
-                        " bytes exceeds the limit of " + std::to_string(kMaxDataBytes));
-  }
+  check_frame_sizes(h.meta_bytes, h.data_bytes);
   return h;
 }
 
 std::string encode_frame(const Frame &f) {
-  if (f.meta.size() > kMaxMetaBytes) {
-    throw ProtocolError("frame metadata of " + std::to_string(f.meta.size()) +
-                        " bytes exceeds the limit of " + std::to_string(kMaxMetaBytes));
-  }
-  if (f.data.size() > kMaxDataBytes) {
-    throw ProtocolError("frame data of " + std::to_string(f.data.size()) +
-                        " bytes exceeds the limit of " + std::to_string(kMaxDataBytes));
-  }
+  check_frame_sizes(f.meta.size(), f.data.size());
   std::string out(kFrameHeaderBytes + f.meta.size() + f.data.size(), '\0');
   auto *p = reinterpret_cast<unsigned char *>(&out[0]);
   std::memcpy(p, kFrameMagic, 4);

@@ -49,6 +49,16 @@ void log_line(const std::string &msg) {
   std::cerr << "autotune-rpc[" << getpid() << "]: " << msg << std::endl;
 }
 
+/// Ends a session over a malformed request: logs why and tells the client, best effort (the
+/// connection may be gone already).
+void close_with_protocol_error(Channel &channel, const ProtocolError &e) {
+  log_line("closing the session with " + channel.peer() + ": " + e.what());
+  try {
+    channel.send(to_frame(ErrorMessage{e.what()}), deadline_after(5));
+  } catch (const std::exception &) {
+  }
+}
+
 const char *host_triple() {
 #if defined(__x86_64__)
   return "x86_64-linux-gnu";
@@ -136,11 +146,7 @@ bool Worker::serve(Channel &channel) {
     try {
       request = channel.receive();
     } catch (const ProtocolError &e) {
-      log_line("closing the session with " + channel.peer() + ": " + e.what());
-      try {
-        channel.send(to_frame(ErrorMessage{e.what()}), deadline_after(5));
-      } catch (const std::exception &) {
-      }
+      close_with_protocol_error(channel, e);
       return false;
     } catch (const ChannelError &e) {
       if (e.kind() != ChannelError::Kind::Closed) log_line(e.what());
@@ -172,11 +178,7 @@ bool Worker::serve(Channel &channel) {
       }
       channel.send(handle(*request));
     } catch (const ProtocolError &e) {
-      log_line("closing the session with " + channel.peer() + ": " + e.what());
-      try {
-        channel.send(to_frame(ErrorMessage{e.what()}), deadline_after(5));
-      } catch (const std::exception &) {
-      }
+      close_with_protocol_error(channel, e);
       return false;
     } catch (const ChannelError &e) {
       if (e.kind() != ChannelError::Kind::Closed) log_line(e.what());

@@ -1,11 +1,7 @@
 // Small ONNX models built in memory for the importer's tests.
 #include "tests/common/OnnxTestModels.h"
 
-#include <stdlib.h>
-
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <stdexcept>
 
 namespace autotune::test {
@@ -155,25 +151,6 @@ std::string serialize(const onnx::ModelProto &m) {
   std::string bytes;
   if (!m.SerializeToString(&bytes)) throw std::runtime_error("cannot serialize test model");
   return bytes;
-}
-
-TempDir::TempDir() {
-  std::string templ = (std::filesystem::temp_directory_path() / "autotune-onnx-XXXXXX").string();
-  if (!::mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = templ;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
-std::string TempDir::write(const std::string &name, const std::string &bytes) const {
-  std::string path = path_ + "/" + name;
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out) throw std::runtime_error("cannot write " + path);
-  return path;
 }
 
 }  // namespace autotune::test

@@ -66,19 +66,4 @@ onnx::ModelProto conv_relu_model(OnnxStorage storage = OnnxStorage::FloatData, i
 
 std::string serialize(const onnx::ModelProto &m);
 
-/// A fresh directory under the system temp dir, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir &) = delete;
-  TempDir &operator=(const TempDir &) = delete;
-  const std::string &path() const { return path_; }
-  /// Writes `bytes` to path()/name and returns that path.
-  std::string write(const std::string &name, const std::string &bytes) const;
-
- private:
-  std::string path_;
-};
-
 }  // namespace autotune::test

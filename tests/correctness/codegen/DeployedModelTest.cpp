@@ -1,8 +1,6 @@
 // Deployable modules end to end: plan a small network, write it with save_model, load it back
 // with runtime::DeployedModel and check its outputs against the JIT-compiled model (bit for bit)
 // and naive reference loops, and the written files against the format in DeployedModel.h.
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -17,6 +15,7 @@
 #include "ir/graph/GraphPipeline.h"
 #include "tests/common/GraphBuilder.h"
 #include "tests/common/Reference.h"
+#include "tests/common/TempDir.h"
 #include "tests/common/TestUtil.h"
 
 namespace autotune {
@@ -83,16 +82,6 @@ Net make_net() {
   return {b.build(), x, test::ref::dense(flat, fc, &fcb), k};
 }
 
-/// A fresh directory under the test's temporary directory, removed with the object.
-struct TempDir {
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "deployed_model_XXXXXX";
-    path = mkdtemp(pattern.data()) ? pattern : std::string();
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string path;
-};
-
 codegen::ModelPlan plan_net(const Net &net) {
   graph::Graph optimized = graph::optimize_graph(net.graph, codegen::evaluate_node);
   return codegen::plan_model(optimized);
@@ -112,15 +101,15 @@ std::vector<std::vector<float>> run_net(Model &model, const Net &net) {
 TEST(DeployedModel, SavedModuleMatchesJitAndReference) {
   Net net = make_net();
   codegen::ModelPlan plan = plan_net(net);
-  TempDir dir;
-  ASSERT_FALSE(dir.path.empty());
-  codegen::SavedModelSizes sizes = codegen::save_model(plan, dir.path);
+  test::TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  codegen::SavedModelSizes sizes = codegen::save_model(plan, dir.path());
   EXPECT_GT(sizes.kernels, 0);
-  EXPECT_EQ(sizes.constants, static_cast<int64_t>(fs::file_size(dir.path + "/constants.bin")));
-  EXPECT_EQ(sizes.model_json, static_cast<int64_t>(fs::file_size(dir.path + "/model.json")));
+  EXPECT_EQ(sizes.constants, static_cast<int64_t>(fs::file_size(dir.path() + "/constants.bin")));
+  EXPECT_EQ(sizes.model_json, static_cast<int64_t>(fs::file_size(dir.path() + "/model.json")));
 
   auto jit = codegen::build_model(plan);
-  auto deployed = runtime::DeployedModel::load(dir.path);
+  auto deployed = runtime::DeployedModel::load(dir.path());
 
   ASSERT_EQ(deployed->inputs().size(), 1u);
   EXPECT_EQ(deployed->inputs()[0].name, "x");
@@ -152,9 +141,9 @@ TEST(DeployedModel, SavedModuleMatchesJitAndReference) {
 TEST(DeployedModel, FilesFollowTheFormat) {
   Net net = make_net();
   codegen::ModelPlan plan = plan_net(net);
-  TempDir dir;
-  codegen::save_model(plan, dir.path);
-  std::ifstream in(dir.path + "/model.json");
+  test::TempDir dir;
+  codegen::save_model(plan, dir.path());
+  std::ifstream in(dir.path() + "/model.json");
   nlohmann::json j = nlohmann::json::parse(in);
   EXPECT_EQ(j["format"], "autotune-module");
   EXPECT_EQ(j["version"], runtime::kModuleFormatVersion);
@@ -169,7 +158,7 @@ TEST(DeployedModel, FilesFollowTheFormat) {
   EXPECT_EQ(j["output_copies"][0]["from_input"], 0);
   EXPECT_EQ(j["output_copies"][1]["output"], 2);
   // Constants are 64-byte aligned blobs holding the graph's bytes.
-  std::ifstream bin(dir.path + "/constants.bin", std::ios::binary);
+  std::ifstream bin(dir.path() + "/constants.bin", std::ios::binary);
   std::string blob((std::istreambuf_iterator<char>(bin)), std::istreambuf_iterator<char>());
   EXPECT_EQ(static_cast<int64_t>(blob.size()), j["constants_bytes"].get<int64_t>());
   ASSERT_EQ(j["constants"].size(), plan.constants.size());
@@ -192,13 +181,13 @@ TEST(DeployedModel, FilesFollowTheFormat) {
 TEST(DeployedModel, RebuildReplacesTheModule) {
   Net net = make_net();
   codegen::ModelPlan plan = plan_net(net);
-  TempDir dir;
-  codegen::save_model(plan, dir.path);
-  codegen::save_model(plan, dir.path);
-  auto deployed = runtime::DeployedModel::load(dir.path);
+  test::TempDir dir;
+  codegen::save_model(plan, dir.path());
+  codegen::save_model(plan, dir.path());
+  auto deployed = runtime::DeployedModel::load(dir.path());
   auto outs = run_net(*deployed, net);
   EXPECT_TRUE(test::all_close(outs[0], net.expected.data, 1e-4f, 1e-4f));
-  for (const auto &entry : fs::directory_iterator(dir.path)) {
+  for (const auto &entry : fs::directory_iterator(dir.path())) {
     EXPECT_EQ(entry.path().extension().string().find("tmp"), std::string::npos) << entry.path();
   }
 }

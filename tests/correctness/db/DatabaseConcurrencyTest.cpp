@@ -1,37 +1,17 @@
 // Several connections on one file at once: a reader polling best_record while the tuner writes,
 // two writers, several connections creating the same new file, and one object shared by threads.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <atomic>
-#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "db/SqliteDatabase.h"
+#include "tests/common/TempDir.h"
 
 namespace autotune::db {
 namespace {
-
-namespace fs = std::filesystem;
-
-/// A fresh directory under the temp dir, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "autotune_dbconc_XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string file(const std::string &name) const { return (fs::path(path_) / name).string(); }
-
- private:
-  std::string path_;
-};
 
 constexpr int64_t kBatchSize = 10;
 const char *kTarget = "llvm";
@@ -72,7 +52,7 @@ std::string capture_error(F body) {
 }
 
 TEST(DatabaseConcurrency, ReaderPollsBestRecordWhileTunerWrites) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("tuning.db");
   add_basics(*SqliteDatabase::open(path), {"w"});
   auto reader = SqliteDatabase::open(path, SqliteDatabase::Mode::ReadOnly);
@@ -114,7 +94,7 @@ TEST(DatabaseConcurrency, ReaderPollsBestRecordWhileTunerWrites) {
 }
 
 TEST(DatabaseConcurrency, TwoWritersWaitForEachOther) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("tuning.db");
   add_basics(*SqliteDatabase::open(path), {"a", "b"});
   constexpr int64_t kBatches = 100;
@@ -139,7 +119,7 @@ TEST(DatabaseConcurrency, TwoWritersWaitForEachOther) {
 }
 
 TEST(DatabaseConcurrency, SimultaneousOpensOfANewFileCreateOneSchema) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("new/tuning.db");
   std::vector<std::string> errors(4);
   std::vector<std::thread> openers;

@@ -4,37 +4,17 @@
 // continues where the killed one stopped.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <map>
 #include <string>
 
 #include "db/SqliteDatabase.h"
+#include "tests/common/TempDir.h"
 
 namespace autotune::db {
 namespace {
-
-namespace fs = std::filesystem;
-
-/// A fresh directory under the temp dir, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "autotune_dbkill_XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string file(const std::string &name) const { return (fs::path(path_) / name).string(); }
-
- private:
-  std::string path_;
-};
 
 constexpr int64_t kBatchSize = 50;
 const char *kKey = "conv-a";
@@ -136,7 +116,7 @@ int64_t check_after_kill(const std::string &path, int32_t last_acked) {
 }
 
 TEST(DatabaseCrashSafety, KillNineMidBatchLosesAndDuplicatesNothing) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("tuning.db");
   int64_t batches = 0;
   for (int round = 0; round < 5; ++round) {

@@ -1,36 +1,19 @@
 // Forward schema migration: a version-0 file (made by hand here: no records.tuner column, no
 // secondary indexes, no application_id) is upgraded to the current schema in one transaction.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <string>
 
 #include "db/SqliteDatabase.h"
+#include "tests/common/RawSqlite.h"
+#include "tests/common/TempDir.h"
 #include "tests/common/TestUtil.h"
 
 namespace autotune::db {
 namespace {
 
-namespace fs = std::filesystem;
-
-/// A fresh directory under the temp dir, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "autotune_dbmig_XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string file(const std::string &name) const { return (fs::path(path_) / name).string(); }
-
- private:
-  std::string path_;
-};
+using test::raw_exec;
+using test::raw_query;
 
 // The prototype schema, version 0, as the first autotune builds wrote it.
 const char *kSchemaV0 = R"sql(
@@ -53,30 +36,6 @@ INSERT INTO records VALUES(3, 1, 1, 2, '{"t":2}', '[]', NULL, 'run_timeout', 'ha
                            '0.0.1');
 )sql";
 
-void raw_exec(const std::string &path, const std::string &sql) {
-  sqlite3 *db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char *err = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
-  sqlite3_free(err);
-  sqlite3_close(db);
-}
-
-std::string raw_query(const std::string &path, const std::string &sql) {
-  sqlite3 *db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt *stmt = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW) {
-    const unsigned char *text = sqlite3_column_text(stmt, 0);
-    out = text ? reinterpret_cast<const char *>(text) : "";
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
-
 std::string index_names(const std::string &path) {
   return raw_query(path,
                    "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
@@ -84,7 +43,7 @@ std::string index_names(const std::string &path) {
 }
 
 TEST(DatabaseMigration, Version0IsMigratedAndKeepsItsRows) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("old.db");
   raw_exec(path, kSchemaV0);
   ASSERT_EQ(raw_query(path, "PRAGMA application_id"), "0");
@@ -129,7 +88,7 @@ TEST(DatabaseMigration, Version0IsMigratedAndKeepsItsRows) {
 }
 
 TEST(DatabaseMigration, FailedStepRollsBackTheWholeMigration) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("old.db");
   raw_exec(path, kSchemaV0);
   // A table squatting on the name of the index the step creates last: the step fails after

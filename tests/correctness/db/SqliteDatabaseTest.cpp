@@ -1,8 +1,6 @@
 // SqliteDatabase: schema creation, the queries behind the Database interface, resume after
 // reopening, read-only access, and JSON-lines export/import.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
-#include <stdlib.h>
 
 #include <cmath>
 #include <filesystem>
@@ -11,29 +9,15 @@
 
 #include "db/JsonLines.h"
 #include "db/SqliteDatabase.h"
+#include "tests/common/RawSqlite.h"
+#include "tests/common/TempDir.h"
 #include "tests/common/TestUtil.h"
 
 namespace autotune::db {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// A fresh directory under the test temp dir, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "autotune_db_XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string file(const std::string &name) const { return (fs::path(path_) / name).string(); }
-
- private:
-  std::string path_;
-};
+using test::raw_query;
 
 const char *kTarget = "llvm -mcpu=znver2";
 
@@ -64,27 +48,8 @@ void add_basics(Database &db) {
   db.add_workload(Workload{"dense-a", "dense", "{\"m\":1,\"n\":1000,\"k\":512}"});
 }
 
-/// Runs a one-value query through the raw SQLite API (to look at the file as SQLite sees it).
-std::string raw_query(const std::string &path, const std::string &sql) {
-  sqlite3 *db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt *stmt = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-      const unsigned char *text = sqlite3_column_text(stmt, 0);
-      out = text ? reinterpret_cast<const char *>(text) : "";
-    }
-  } else {
-    out = std::string("error: ") + sqlite3_errmsg(db);
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
-
 TEST(SqliteDatabase, CreatesSchemaAndParentDirectories) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("a/b/tuning.db");
   {
     auto db = SqliteDatabase::open(path);
@@ -250,7 +215,7 @@ TEST(SqliteDatabase, RecordsOfKindNewestFirstWithLimit) {
 }
 
 TEST(SqliteDatabase, ReopenResumesWhereItStopped) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("tuning.db");
   {
     auto db = SqliteDatabase::open(path);
@@ -273,7 +238,7 @@ TEST(SqliteDatabase, ReopenResumesWhereItStopped) {
 }
 
 TEST(SqliteDatabase, ReadOnlySeesCommittedRecords) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("tuning.db");
   auto writer = SqliteDatabase::open(path);
   add_basics(*writer);

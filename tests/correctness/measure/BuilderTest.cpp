@@ -19,8 +19,8 @@ using test::build_input;
 using test::vadd_kernel;
 
 TEST(Builder, BuildsInParallelInInputOrder) {
-  test::ScratchDir dir;
-  Builder builder(2, 60, dir.path + "/so");
+  test::TempDir dir;
+  Builder builder(2, 60, dir.path() + "/so");
   std::vector<BuildInput> inputs;
   for (int k = 0; k < 6; ++k) {
     inputs.push_back(build_input([k] { return vadd_kernel("vadd" + std::to_string(k), 64 + k); }));
@@ -54,8 +54,8 @@ TEST(Builder, BuildsInParallelInInputOrder) {
 }
 
 TEST(Builder, ErrorCodes) {
-  test::ScratchDir dir;
-  Builder builder(2, 60, dir.path);
+  test::TempDir dir;
+  Builder builder(2, 60, dir.path());
   std::vector<BuildInput> inputs;
   inputs.push_back(build_input([]() -> ir::LoweredFunc {
     user_error << "split of axis 'i' in 'C': factor must be positive, got 0";
@@ -92,10 +92,10 @@ TEST(Builder, LinkFailureIsCompileDevice) {
 }
 
 TEST(Builder, TimeoutAbandonsTheBuildAndKeepsThePoolGoing) {
-  test::ScratchDir dir;
+  test::TempDir dir;
   std::string late_so;
   {
-    Builder builder(1, 0.3, dir.path);
+    Builder builder(1, 0.3, dir.path());
     std::vector<BuildInput> inputs;
     inputs.push_back(build_input([] {
       std::this_thread::sleep_for(std::chrono::milliseconds(1500));
@@ -112,16 +112,16 @@ TEST(Builder, TimeoutAbandonsTheBuildAndKeepsThePoolGoing) {
     EXPECT_EQ(r[1].status, MeasureStatus::Ok) << r[1].error;
     EXPECT_LT(wall, 1.4);
   }  // the destructor waits for the abandoned build and deletes what it made
-  for (const auto &entry : fs::directory_iterator(dir.path)) {
+  for (const auto &entry : fs::directory_iterator(dir.path())) {
     ADD_FAILURE() << "left behind: " << entry.path();
   }
 }
 
 TEST(Builder, DestructorDeletesItsFiles) {
-  test::ScratchDir dir;
+  test::TempDir dir;
   std::string so;
   {
-    Builder builder(1, 60, dir.path);
+    Builder builder(1, 60, dir.path());
     so = builder.build({build_input([] { return vadd_kernel("v", 16); })})[0].so_path;
     EXPECT_TRUE(fs::exists(so));
   }

@@ -12,6 +12,7 @@
 
 #include "ir/core/IROperators.h"
 #include "measure/MeasureTypes.h"
+#include "tests/common/TempDir.h"
 
 namespace autotune::measure::test {
 
@@ -25,21 +26,8 @@ inline std::string rpc_bin() {
   return (self.parent_path().parent_path() / "tools" / "autotune-rpc").string();
 }
 
-/// A fresh directory under $TMPDIR (or /tmp), removed on destruction.
-struct ScratchDir {
-  std::string path;
-  ScratchDir() {
-    const char *tmp = std::getenv("TMPDIR");
-    std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/autotune-measure-test-XXXXXX";
-    std::vector<char> buf(templ.begin(), templ.end());
-    buf.push_back('\0');
-    path = mkdtemp(buf.data());
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
+/// Scratch directories for builds and uploads.
+using autotune::test::TempDir;
 
 enum class VaddFlavor {
   Correct,   ///< C[i] = A[i] + B[i]

@@ -37,8 +37,8 @@ std::vector<ArgSpec> specs_of(const searchspace::ScheduledKernel &k) {
 std::vector<RunResult> measure_all(const char *title,
                                    const std::function<searchspace::ScheduledKernel(int)> &make,
                                    int num_candidates, double flops) {
-  test::ScratchDir dir;
-  Builder builder(2, 60, dir.path);
+  test::TempDir dir;
+  Builder builder(2, 60, dir.path());
   LocalRunnerOptions opt;
   opt.rpc_bin = test::rpc_bin();
   LocalRunner runner(opt);

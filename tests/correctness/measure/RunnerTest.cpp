@@ -24,8 +24,8 @@ constexpr int64_t kN = 4096;
 class RunnerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new test::ScratchDir();
-    builder_ = new Builder(2, 60, dir_->path);
+    dir_ = new test::TempDir();
+    builder_ = new Builder(2, 60, dir_->path());
     std::vector<BuildInput> inputs;
     const std::pair<const char *, VaddFlavor> kernels[] = {{"reference", VaddFlavor::Correct},
                                                            {"good", VaddFlavor::Correct},
@@ -61,12 +61,12 @@ class RunnerTest : public ::testing::Test {
   }
   enum { kReference = 0, kGood = 1, kWrong = 2, kSegfault = 3, kHang = 4 };
 
-  static test::ScratchDir *dir_;
+  static test::TempDir *dir_;
   static Builder *builder_;
   static std::vector<BuildResult> *built_;
 };
 
-test::ScratchDir *RunnerTest::dir_ = nullptr;
+test::TempDir *RunnerTest::dir_ = nullptr;
 Builder *RunnerTest::builder_ = nullptr;
 std::vector<BuildResult> *RunnerTest::built_ = nullptr;
 
@@ -173,7 +173,7 @@ TEST_F(RunnerTest, NoReferenceMeansNoCheck) {
 TEST_F(RunnerTest, MissingLibraryIsUnknownAndTheWorkerStays) {
   LocalRunner runner(local_options());
   RunInput in = input(kGood);
-  in.so_path = dir_->path + "/does-not-exist.so";
+  in.so_path = dir_->path() + "/does-not-exist.so";
   std::vector<RunResult> r = runner.run({in, input(kGood)});
   EXPECT_EQ(r[0].status, MeasureStatus::Unknown);
   EXPECT_NE(r[0].error.find("does-not-exist.so"), std::string::npos) << r[0].error;

@@ -40,9 +40,9 @@ std::string read_file(const std::string &path) {
 class WorkerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new test::ScratchDir();
+    dir_ = new test::TempDir();
     auto build = [](const std::string &name, VaddFlavor flavor) {
-      std::string path = dir_->path + "/" + name + ".so";
+      std::string path = dir_->path() + "/" + name + ".so";
       codegen::build_shared_library({test::vadd_kernel(name, kN, flavor)}, codegen::Target::host(),
                                     path);
       return read_file(path);
@@ -103,11 +103,11 @@ class WorkerTest : public ::testing::Test {
                       "was not uploaded");
   }
 
-  static test::ScratchDir *dir_;
+  static test::TempDir *dir_;
   static std::string *ref_, *good_, *wrong_;
 };
 
-test::ScratchDir *WorkerTest::dir_ = nullptr;
+test::TempDir *WorkerTest::dir_ = nullptr;
 std::string *WorkerTest::ref_ = nullptr;
 std::string *WorkerTest::good_ = nullptr;
 std::string *WorkerTest::wrong_ = nullptr;
@@ -276,17 +276,17 @@ TEST(KernelBuffers, BufferSizes) {
 }
 
 TEST(ScratchDir, SweepsDirectoriesOfDeadProcesses) {
-  test::ScratchDir parent;
+  test::TempDir parent;
   pid_t dead = fork();
   if (dead == 0) _exit(0);
   waitpid(dead, nullptr, 0);
   namespace fs = std::filesystem;
-  std::string stale = parent.path + "/autotune-sweep-" + std::to_string(dead) + "-abc123";
-  std::string alive = parent.path + "/autotune-sweep-" + std::to_string(getppid()) + "-def456";
-  std::string other = parent.path + "/autotune-sweep-notapid";
+  std::string stale = parent.path() + "/autotune-sweep-" + std::to_string(dead) + "-abc123";
+  std::string alive = parent.path() + "/autotune-sweep-" + std::to_string(getppid()) + "-def456";
+  std::string other = parent.path() + "/autotune-sweep-notapid";
   for (const std::string &d : {stale, alive, other}) fs::create_directories(d + "/sub");
-  std::string made = make_scratch_dir(parent.path, "autotune-sweep");
-  EXPECT_EQ(made.rfind(parent.path + "/autotune-sweep-" + std::to_string(getpid()) + "-", 0), 0u)
+  std::string made = make_scratch_dir(parent.path(), "autotune-sweep");
+  EXPECT_EQ(made.rfind(parent.path() + "/autotune-sweep-" + std::to_string(getpid()) + "-", 0), 0u)
       << made;
   EXPECT_TRUE(fs::is_directory(made));
   EXPECT_FALSE(fs::exists(stale)) << "left by a dead process";

@@ -7,6 +7,7 @@
 #include "ir/graph/GraphPipeline.h"
 #include "searchspace/Conv2dNchwcTemplate.h"
 #include "searchspace/Task.h"
+#include "tests/common/FusedGraph.h"
 #include "tests/common/GraphBuilder.h"
 #include "tests/common/TestUtil.h"
 
@@ -16,22 +17,13 @@ namespace {
 using graph::Graph;
 using graph::Node;
 using graph::TensorData;
-using graph::Value;
 using graph::ValueId;
+using test::add_value;
 using test::attrs;
+using test::fused_graph;
 
 /// Float lanes the space tests assume (AVX2), independent of the machine running them.
 constexpr int kLanes = 8;
-
-ValueId add_value(Graph &g, const std::string &name, std::vector<int64_t> shape,
-                  bool constant = false) {
-  Value v;
-  v.name = name;
-  v.shape = std::move(shape);
-  v.shape_known = true;
-  if (constant) v.constant = TensorData::make(ir::Float(32), v.shape);
-  return g.add_value(v);
-}
 
 /// A fused body by hand: blocked conv [1, C/bn, H, W, bn] x [K/bn, C/bn, R, R, bn, bn]
 /// (depthwise: [C/bn, 1, R, R, 1, bn]) -> optional bias add and relu.
@@ -96,36 +88,6 @@ Graph dense_body(int64_t M, int64_t K, int64_t N) {
   gemm.attrs = attrs({{"transB", int64_t{1}}});
   g.add_node(gemm);
   g.outputs = {y};
-  g.verify();
-  return g;
-}
-
-/// A graph of fused nodes, one per body (inputs and outputs are fresh values per kernel).
-Graph fused_graph(const std::vector<Graph> &bodies) {
-  Graph g;
-  for (size_t k = 0; k < bodies.size(); ++k) {
-    Node n;
-    n.name = "kernel" + std::to_string(k);
-    n.op_type = "fused";
-    n.domain = "autotune";
-    auto body = std::make_shared<Graph>(bodies[k]);
-    n.attrs.set("anchor", body->nodes.front().op_type);
-    for (ValueId in : body->inputs) {
-      Value v = body->value(in);
-      v.producer = graph::kNone;
-      ValueId id = g.add_value(v);
-      n.inputs.push_back(id);
-      if (!v.constant) g.inputs.push_back(id);
-    }
-    for (ValueId out : body->outputs) {
-      Value v = body->value(out);
-      v.producer = graph::kNone;
-      n.outputs.push_back(g.add_value(v));
-    }
-    n.body = body;
-    g.outputs.push_back(n.outputs[0]);
-    g.add_node(n);
-  }
   g.verify();
   return g;
 }

@@ -1,9 +1,8 @@
 // Broken module directories: each test damages one file of a good module (a tiny network saved
 // with save_model) and checks that DeployedModel::load names the file and the problem.
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "codegen/BuildGraph.h"
@@ -12,6 +11,7 @@
 #include "codegen/runtime/DeployedModel.h"
 #include "ir/graph/GraphPipeline.h"
 #include "tests/common/GraphBuilder.h"
+#include "tests/common/TempDir.h"
 #include "tests/common/TestUtil.h"
 
 namespace autotune {
@@ -24,9 +24,6 @@ using nlohmann::json;
 class DeployedModelError : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = save(codegen::Target::host()); }
-  void TearDown() override {
-    for (const std::string &d : dirs_) fs::remove_all(d);
-  }
 
   std::string save(const codegen::Target &target) {
     test::GraphBuilder b(13);
@@ -38,11 +35,9 @@ class DeployedModelError : public ::testing::Test {
     codegen::BuildOptions opt;
     opt.target = target;
     graph::Graph g = graph::optimize_graph(b.build(), codegen::evaluate_node);
-    std::string pattern = ::testing::TempDir() + "deployed_model_error_XXXXXX";
-    EXPECT_NE(mkdtemp(pattern.data()), nullptr);
-    dirs_.push_back(pattern);
-    codegen::save_model(codegen::plan_model(g, opt), pattern);
-    return pattern;
+    const std::string &dir = dirs_.emplace_back(std::make_unique<test::TempDir>())->path();
+    codegen::save_model(codegen::plan_model(g, opt), dir);
+    return dir;
   }
   json read_json() {
     std::ifstream in(path("model.json"));
@@ -55,7 +50,7 @@ class DeployedModelError : public ::testing::Test {
   std::string path(const std::string &file) const { return dir_ + "/" + file; }
 
   std::string dir_;
-  std::vector<std::string> dirs_;
+  std::vector<std::unique_ptr<test::TempDir>> dirs_;
 };
 
 TEST_F(DeployedModelError, GoodModuleLoads) {

@@ -1,8 +1,6 @@
 // SqliteDatabase user errors: files that are not ours (never modified), missing files, schema
 // versions from the future, a full disk, and malformed tuning logs.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -10,29 +8,15 @@
 #include <sstream>
 
 #include "db/SqliteDatabase.h"
+#include "tests/common/RawSqlite.h"
+#include "tests/common/TempDir.h"
 #include "tests/common/TestUtil.h"
 
 namespace autotune::db {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// A fresh directory under the temp dir, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "autotune_dberr_XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string file(const std::string &name) const { return (fs::path(path_) / name).string(); }
-
- private:
-  std::string path_;
-};
+using test::raw_exec;
 
 const char *kTarget = "llvm";
 
@@ -43,16 +27,6 @@ std::string read_bytes(const std::string &path) {
 
 void write_bytes(const std::string &path, const std::string &bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
-}
-
-/// Runs SQL on a file through the raw SQLite API (to make files that are not ours).
-void raw_exec(const std::string &path, const std::string &sql) {
-  sqlite3 *db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char *err = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
-  sqlite3_free(err);
-  sqlite3_close(db);
 }
 
 TuningRecord make_record(int64_t index, size_t config_bytes = 16) {
@@ -78,7 +52,7 @@ std::unique_ptr<SqliteDatabase> make_database(const std::string &path, int64_t r
 }
 
 TEST(SqliteDatabaseError, GarbageFileIsRejectedAndKept) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("x.db");
   std::string garbage;
   for (int i = 0; i < 8192; ++i) garbage.push_back(static_cast<char>((i * 7919) % 251));
@@ -90,7 +64,7 @@ TEST(SqliteDatabaseError, GarbageFileIsRejectedAndKept) {
 }
 
 TEST(SqliteDatabaseError, ShortTextFileIsRejectedAndKept) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("notes.db");
   write_bytes(path, "my notes\n");
   EXPECT_USER_ERROR(SqliteDatabase::open(path, SqliteDatabase::Mode::ReadOnly),
@@ -99,7 +73,7 @@ TEST(SqliteDatabaseError, ShortTextFileIsRejectedAndKept) {
 }
 
 TEST(SqliteDatabaseError, TruncatedDatabaseIsRejectedAndKept) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("tuning.db");
   make_database(path, 400).reset();  // closing checkpoints everything into the file
   std::string full = read_bytes(path);
@@ -114,7 +88,7 @@ TEST(SqliteDatabaseError, TruncatedDatabaseIsRejectedAndKept) {
 }
 
 TEST(SqliteDatabaseError, ForeignApplicationIdIsRejectedAndKept) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("other.db");
   raw_exec(path, "PRAGMA application_id = 1234; CREATE TABLE records(x);");
   std::string before = read_bytes(path);
@@ -125,7 +99,7 @@ TEST(SqliteDatabaseError, ForeignApplicationIdIsRejectedAndKept) {
 }
 
 TEST(SqliteDatabaseError, ForeignTablesAreRejectedAndKept) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("places.sqlite");
   raw_exec(path,
            "CREATE TABLE users(name TEXT); CREATE TABLE meta(k, v); INSERT INTO users "
@@ -139,7 +113,7 @@ TEST(SqliteDatabaseError, ForeignTablesAreRejectedAndKept) {
 }
 
 TEST(SqliteDatabaseError, ReadOnlyOpenOfMissingFile) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("missing.db");
   EXPECT_USER_ERROR(
       SqliteDatabase::open(path, SqliteDatabase::Mode::ReadOnly),
@@ -148,7 +122,7 @@ TEST(SqliteDatabaseError, ReadOnlyOpenOfMissingFile) {
 }
 
 TEST(SqliteDatabaseError, ReadOnlyOpenOfEmptyFile) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("empty.db");
   write_bytes(path, "");
   EXPECT_USER_ERROR(SqliteDatabase::open(path, SqliteDatabase::Mode::ReadOnly),
@@ -156,14 +130,14 @@ TEST(SqliteDatabaseError, ReadOnlyOpenOfEmptyFile) {
 }
 
 TEST(SqliteDatabaseError, DirectoryIsNotADatabase) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("sub");
   fs::create_directories(path);
   EXPECT_USER_ERROR(SqliteDatabase::open(path), "is a directory, not an autotune tuning database");
 }
 
 TEST(SqliteDatabaseError, NewerSchemaVersionAsksForUpgrade) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("x.db");
   make_database(path, 1).reset();
   raw_exec(path, "UPDATE meta SET value = '5' WHERE key = 'schema_version'");
@@ -178,7 +152,7 @@ TEST(SqliteDatabaseError, NewerSchemaVersionAsksForUpgrade) {
 }
 
 TEST(SqliteDatabaseError, OlderSchemaCannotBeMigratedReadOnly) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("x.db");
   make_database(path, 1).reset();
   raw_exec(path, "UPDATE meta SET value = '0' WHERE key = 'schema_version'");
@@ -187,7 +161,7 @@ TEST(SqliteDatabaseError, OlderSchemaCannotBeMigratedReadOnly) {
 }
 
 TEST(SqliteDatabaseError, DiskFullKeepsEarlierRecords) {
-  TempDir dir;
+  test::TempDir dir;
   std::string path = dir.file("full.db");
   auto db = make_database(path, 5);
   db->set_max_size_bytes(0);  // no more pages than the file has now: the "disk" is full

@@ -15,14 +15,14 @@ namespace autotune::measure {
 namespace {
 
 TEST(MeasureError, BuilderWorkDirUnderAFile) {
-  test::ScratchDir dir;
-  std::ofstream(dir.path + "/file") << "x";
-  EXPECT_USER_ERROR(Builder(1, 10, dir.path + "/file/so"), "cannot create the build directory");
+  test::TempDir dir;
+  std::ofstream(dir.path() + "/file") << "x";
+  EXPECT_USER_ERROR(Builder(1, 10, dir.path() + "/file/so"), "cannot create the build directory");
 }
 
 TEST(MeasureError, BuilderTimeoutMustBePositive) {
-  test::ScratchDir dir;
-  EXPECT_USER_ERROR(Builder(1, 0, dir.path), "build timeout must be positive, got 0");
+  test::TempDir dir;
+  EXPECT_USER_ERROR(Builder(1, 0, dir.path()), "build timeout must be positive, got 0");
 }
 
 TEST(MeasureError, UnknownStatusName) {

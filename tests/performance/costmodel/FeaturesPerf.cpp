@@ -9,6 +9,7 @@
 #include "ir/graph/Graph.h"
 #include "ir/graph/LowerFused.h"
 #include "ir/lower/Lower.h"
+#include "tests/common/FusedGraph.h"
 #include "tests/common/GraphBuilder.h"
 
 namespace autotune::costmodel {
@@ -16,27 +17,16 @@ namespace {
 
 using graph::Graph;
 using graph::Node;
-using graph::TensorData;
-using graph::Value;
 using graph::ValueId;
-
-ValueId add_value(Graph &g, const std::string &name, std::vector<int64_t> shape,
-                  bool constant = false) {
-  Value v;
-  v.name = name;
-  v.shape = std::move(shape);
-  v.shape_known = true;
-  if (constant) v.constant = TensorData::make(ir::Float(32), v.shape);
-  return g.add_value(v);
-}
+using test::add_value;
 
 /// The fused graph of one blocked 3x3 conv (256 channels, 14x14) with its relu.
 Graph conv_graph() {
-  auto body = std::make_shared<Graph>();
-  ValueId x = add_value(*body, "x", {1, 16, 14, 14, 16});
-  ValueId w = add_value(*body, "w", {16, 16, 3, 3, 16, 16}, true);
-  body->inputs = {x, w};
-  ValueId y = add_value(*body, "conv", {1, 16, 14, 14, 16});
+  Graph body;
+  ValueId x = add_value(body, "x", {1, 16, 14, 14, 16});
+  ValueId w = add_value(body, "w", {16, 16, 3, 3, 16, 16}, true);
+  body.inputs = {x, w};
+  ValueId y = add_value(body, "conv", {1, 16, 14, 14, 16});
   Node conv;
   conv.op_type = "conv2d_nchwc";
   conv.domain = "autotune";
@@ -45,36 +35,16 @@ Graph conv_graph() {
   conv.attrs = test::attrs({{"strides", std::vector<int64_t>{1, 1}},
                             {"pads", std::vector<int64_t>{1, 1, 1, 1}},
                             {"dilations", std::vector<int64_t>{1, 1}}});
-  body->add_node(conv);
-  ValueId r = add_value(*body, "relu", {1, 16, 14, 14, 16});
+  body.add_node(conv);
+  ValueId r = add_value(body, "relu", {1, 16, 14, 14, 16});
   Node relu;
   relu.op_type = "Relu";
   relu.inputs = {y};
   relu.outputs = {r};
-  body->add_node(relu);
-  body->outputs = {r};
-  body->verify();
-  Graph g;
-  Node n;
-  n.name = "kernel0";
-  n.op_type = "fused";
-  n.domain = "autotune";
-  n.attrs.set("anchor", std::string("conv2d_nchwc"));
-  for (ValueId in : body->inputs) {
-    Value v = body->value(in);
-    v.producer = graph::kNone;
-    ValueId id = g.add_value(v);
-    n.inputs.push_back(id);
-    if (!v.constant) g.inputs.push_back(id);
-  }
-  Value out = body->value(r);
-  out.producer = graph::kNone;
-  n.outputs.push_back(g.add_value(out));
-  n.body = body;
-  g.outputs.push_back(n.outputs[0]);
-  g.add_node(n);
-  g.verify();
-  return g;
+  body.add_node(relu);
+  body.outputs = {r};
+  body.verify();
+  return test::fused_graph({body});
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t) {

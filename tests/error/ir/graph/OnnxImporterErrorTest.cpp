@@ -4,6 +4,7 @@
 
 #include "ir/graph/onnx/OnnxImporter.h"
 #include "tests/common/OnnxTestModels.h"
+#include "tests/common/TempDir.h"
 #include "tests/common/TestUtil.h"
 
 namespace autotune::graph {
