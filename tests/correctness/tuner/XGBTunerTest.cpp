@@ -266,6 +266,13 @@ TEST(MapConfig, ExactThenNearestChoices) {
   EXPECT_EQ(mapped->get("tile_ow"), (std::vector<int64_t>{4, 14}));
   EXPECT_EQ(mapped->get("tile_oh"), (std::vector<int64_t>{28, 2}));
   EXPECT_EQ(mapped->value("unroll_kw"), 1);
+  // Inner factors decide: a 2-wide tile of the 56-wide conv stays 2 wide (not [28, 1], whose
+  // outer factor matches).
+  searchspace::Config wide = big.space.from_values({{28, 2}, {28, 2}, {0, 1, 2, 3}, {0}, {0}, {3}});
+  std::optional<searchspace::Config> narrow = map_config(small.space, wide.to_json());
+  ASSERT_TRUE(narrow.has_value());
+  EXPECT_EQ(narrow->get("tile_ow"), (std::vector<int64_t>{14, 2}));
+  EXPECT_EQ(narrow->get("tile_oh"), (std::vector<int64_t>{14, 2}));
   EXPECT_FALSE(map_config(big.space, "{\"tile_ow\": [1, 56]}").has_value());
   EXPECT_FALSE(map_config(big.space, "not json").has_value());
 }
