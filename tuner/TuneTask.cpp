@@ -133,9 +133,11 @@ TaskOutcome tune_task(const searchspace::Task &task, const TuneOptions &opt,
       in.target = task.target;
       const searchspace::Config cfg = configs.back();
       const searchspace::ScheduleTemplate *tmpl = task.tmpl;
-      in.make_kernel = [&body, cfg, tmpl, lanes]() {
+      const bool parallel = opt.parallel;
+      in.make_kernel = [&body, cfg, tmpl, lanes, parallel]() {
         graph::FusedCompute fc = graph::lower_fused(body);
-        te::Schedule sch = tmpl->apply(fc, cfg, lanes);
+        // Candidates are built as the cost model featurizes them (parallel loops or not).
+        te::Schedule sch = tmpl->apply(fc, cfg, lanes, parallel);
         return lower::lower(sch, kernel_args(fc), "candidate");
       };
       inputs.push_back(std::move(in));

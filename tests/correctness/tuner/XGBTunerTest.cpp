@@ -10,6 +10,7 @@
 
 #include "db/SqliteDatabase.h"
 #include "ir/graph/Graph.h"
+#include "tests/common/FusedGraph.h"
 #include "tests/common/GraphBuilder.h"
 #include "tests/common/TestUtil.h"
 
@@ -18,31 +19,21 @@ namespace {
 
 using graph::Graph;
 using graph::Node;
-using graph::TensorData;
-using graph::Value;
 using graph::ValueId;
 using searchspace::Task;
+using test::add_value;
 
 constexpr int kLanes = 8;
 
-ValueId add_value(Graph &g, const std::string &name, std::vector<int64_t> shape,
-                  bool constant = false) {
-  Value v;
-  v.name = name;
-  v.shape = std::move(shape);
-  v.shape_known = true;
-  if (constant) v.constant = TensorData::make(ir::Float(32), v.shape);
-  return g.add_value(v);
-}
-
-/// A fused body: blocked conv [1, C/16, H, H, 16] x [K/16, C/16, R, R, 16, 16] + relu.
-Graph conv_body(int64_t C, int64_t K, int64_t H, int64_t R, int64_t stride, int64_t pad) {
+/// The task of one fused kernel: blocked conv [1, C/16, H, H, 16] x [K/16, C/16, R, R, 16, 16]
+/// + relu.
+Task conv_task(int64_t C, int64_t K, int64_t H, int64_t R, int64_t stride, int64_t pad) {
   int64_t out = (H + 2 * pad - R) / stride + 1;
-  Graph g;
-  ValueId x = add_value(g, "x", {1, C / 16, H, H, 16});
-  ValueId w = add_value(g, "w", {K / 16, C / 16, R, R, 16, 16}, true);
-  g.inputs = {x, w};
-  ValueId y = add_value(g, "conv", {1, K / 16, out, out, 16});
+  Graph body;
+  ValueId x = add_value(body, "x", {1, C / 16, H, H, 16});
+  ValueId w = add_value(body, "w", {K / 16, C / 16, R, R, 16, 16}, true);
+  body.inputs = {x, w};
+  ValueId y = add_value(body, "conv", {1, K / 16, out, out, 16});
   Node conv;
   conv.name = "conv_node";
   conv.op_type = "conv2d_nchwc";
@@ -52,46 +43,17 @@ Graph conv_body(int64_t C, int64_t K, int64_t H, int64_t R, int64_t stride, int6
   conv.attrs = test::attrs({{"strides", std::vector<int64_t>{stride, stride}},
                             {"pads", std::vector<int64_t>{pad, pad, pad, pad}},
                             {"dilations", std::vector<int64_t>{1, 1}}});
-  g.add_node(conv);
-  ValueId r = add_value(g, "relu", {1, K / 16, out, out, 16});
+  body.add_node(conv);
+  ValueId r = add_value(body, "relu", {1, K / 16, out, out, 16});
   Node relu;
   relu.name = "relu_node";
   relu.op_type = "Relu";
   relu.inputs = {y};
   relu.outputs = {r};
-  g.add_node(relu);
-  g.outputs = {r};
-  g.verify();
-  return g;
-}
-
-/// The task of one fused conv kernel.
-Task conv_task(int64_t C, int64_t K, int64_t H, int64_t R, int64_t stride, int64_t pad) {
-  Graph body = conv_body(C, K, H, R, stride, pad);
-  Graph g;
-  Node n;
-  n.name = "kernel0";
-  n.op_type = "fused";
-  n.domain = "autotune";
-  auto shared = std::make_shared<Graph>(body);
-  n.attrs.set("anchor", shared->nodes.front().op_type);
-  for (ValueId in : shared->inputs) {
-    Value v = shared->value(in);
-    v.producer = graph::kNone;
-    ValueId id = g.add_value(v);
-    n.inputs.push_back(id);
-    if (!v.constant) g.inputs.push_back(id);
-  }
-  for (ValueId out : shared->outputs) {
-    Value v = shared->value(out);
-    v.producer = graph::kNone;
-    n.outputs.push_back(g.add_value(v));
-  }
-  n.body = shared;
-  g.outputs.push_back(n.outputs[0]);
-  g.add_node(n);
-  g.verify();
-  std::vector<Task> tasks = searchspace::extract_tasks(g, "llvm", kLanes);
+  body.add_node(relu);
+  body.outputs = {r};
+  body.verify();
+  std::vector<Task> tasks = searchspace::extract_tasks(test::fused_graph({body}), "llvm", kLanes);
   EXPECT_EQ(tasks.size(), 1u);
   return tasks.at(0);
 }
@@ -222,7 +184,6 @@ TEST(XGBTuner, TransferRecordsChangeAndImproveTheFirstBatch) {
   db->add_target({source.target, "local"});
   // 200 measured configs of the source task.
   std::vector<db::TuningRecord> records;
-  XGBTuner random_source(source, 1, nullptr, small_options());
   auto r = make_tuner("random", source.space, 1);
   for (int64_t i : r->next_batch(200)) {
     searchspace::Config c = source.space.get(i);
