@@ -89,12 +89,13 @@ void GATuner::next_generation() {
     chosen.insert(cfg.index());
     pending_.push_back(cfg.index());
   }
+  // Top up with random configs; `taken` grows with each pick instead of being rebuilt.
+  std::set<int64_t> taken = visited_;
+  taken.insert(chosen.begin(), chosen.end());
   while (static_cast<int>(pending_.size()) < population_) {
-    std::set<int64_t> taken = visited_;
-    taken.insert(chosen.begin(), chosen.end());
     int64_t i = sample_unvisited(space_, taken, rng_);
     if (i < 0) break;
-    chosen.insert(i);
+    taken.insert(i);
     pending_.push_back(i);
   }
   std::reverse(pending_.begin(), pending_.end());
