@@ -1,5 +1,7 @@
-// Frame encoding and the JSON form of each message. The only file that sees nlohmann::json.
+// Frame encoding and the JSON form of the worker session messages (tracker messages:
+// TrackerProtocol.cpp; whole-model messages: ModelProtocol.cpp).
 #include "measure/worker/Protocol.h"
+#include "measure/worker/detail/JsonMessage.h"
 
 #include <cmath>
 #include <cstdint>
@@ -12,10 +14,13 @@ namespace autotune::measure {
 namespace {
 
 using nlohmann::json;
+using detail::Fields;
+using detail::make_frame;
+using detail::parse_meta;
+using detail::kMaxStringBytes;
 
 constexpr size_t kMaxArgs = 256;
 constexpr size_t kMaxRank = 16;
-constexpr size_t kMaxStringBytes = 64 * 1024;
 constexpr size_t kMaxCosts = 100000;
 
 void put_u16(unsigned char *p, uint16_t v) {
@@ -34,7 +39,7 @@ uint32_t get_u32(const unsigned char *p) {
 
 bool is_known_type(uint16_t t) {
   return t >= static_cast<uint16_t>(MessageType::Hello) &&
-         t <= static_cast<uint16_t>(MessageType::Error);
+         t <= static_cast<uint16_t>(MessageType::ModelReply);
 }
 
 /// Throws ProtocolError when a frame's metadata or data is over its limit (on either end).
@@ -48,104 +53,6 @@ void check_frame_sizes(size_t meta_bytes, size_t data_bytes) {
                         " bytes exceeds the limit of " + std::to_string(kMaxDataBytes));
   }
 }
-
-Frame make_frame(MessageType type, const json &meta, std::string data = {}) {
-  Frame f;
-  f.type = type;
-  f.meta = meta.dump(-1, ' ', false, json::error_handler_t::replace);
-  f.data = std::move(data);
-  return f;
-}
-
-/// Parses f's metadata after checking its type.
-json parse_meta(const Frame &f, MessageType expected) {
-  if (f.type != expected) {
-    throw ProtocolError(std::string("expected a message of type ") + message_type_name(expected) +
-                        ", got " + message_type_name(f.type));
-  }
-  json j = json::parse(f.meta, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
-    throw ProtocolError(std::string("malformed ") + message_type_name(expected) +
-                        " message: its metadata is not a JSON object");
-  }
-  return j;
-}
-
-/// Typed field access with messages that name the message and the field.
-class Fields {
- public:
-  Fields(const json &j, const char *message) : j_(j), message_(message) {}
-
-  const json &get(const char *key, bool required = true) const {
-    static const json kNull;
-    auto it = j_.find(key);
-    if (it == j_.end()) {
-      if (required) fail(key, "is missing");
-      return kNull;
-    }
-    return *it;
-  }
-  std::string str(const char *key, bool required = true) const {
-    const json &v = get(key, required);
-    if (v.is_null() && !required) return {};
-    if (!v.is_string()) fail(key, "must be a string");
-    const std::string &s = v.get_ref<const std::string &>();
-    if (s.size() > kMaxStringBytes) fail(key, "is longer than 64 KiB");
-    return s;
-  }
-  double num(const char *key, bool required = true, double fallback = 0) const {
-    const json &v = get(key, required);
-    if (v.is_null() && !required) return fallback;
-    if (!v.is_number()) fail(key, "must be a number");
-    return v.get<double>();
-  }
-  int64_t integer(const char *key, int64_t lo, int64_t hi, bool required = true,
-                  int64_t fallback = 0) const {
-    const json &v = get(key, required);
-    if (v.is_null() && !required) return fallback;
-    if (!v.is_number_integer()) fail(key, "must be an integer");
-    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
-      fail(key, "is out of range");
-    }
-    int64_t x = v.get<int64_t>();
-    if (x < lo || x > hi) {
-      std::ostringstream os;
-      os << "must be in [" << lo << ", " << hi << "], got " << x;
-      fail(key, os.str());
-    }
-    return x;
-  }
-  uint64_t uinteger(const char *key, bool required = true, uint64_t fallback = 0) const {
-    const json &v = get(key, required);
-    if (v.is_null() && !required) return fallback;
-    if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0)) {
-      fail(key, "must be a non-negative integer");
-    }
-    return v.get<uint64_t>();
-  }
-  bool boolean(const char *key, bool required = true, bool fallback = false) const {
-    const json &v = get(key, required);
-    if (v.is_null() && !required) return fallback;
-    if (!v.is_boolean()) fail(key, "must be true or false");
-    return v.get<bool>();
-  }
-  const json &array(const char *key, size_t max_size, bool required = true) const {
-    static const json kEmpty = json::array();
-    const json &v = get(key, required);
-    if (v.is_null() && !required) return kEmpty;
-    if (!v.is_array()) fail(key, "must be an array");
-    if (v.size() > max_size) fail(key, "has more than " + std::to_string(max_size) + " entries");
-    return v;
-  }
-  [[noreturn]] void fail(const char *key, const std::string &what) const {
-    throw ProtocolError(std::string("malformed ") + message_ + " message: field '" + key + "' " +
-                        what);
-  }
-
- private:
-  const json &j_;
-  const char *message_;
-};
 
 std::string module_name(const Fields &fields, const char *key, bool allow_empty) {
   std::string name = fields.str(key, !allow_empty);
@@ -203,6 +110,28 @@ const char *message_type_name(MessageType t) {
       return "Shutdown";
     case MessageType::Error:
       return "Error";
+    case MessageType::Register:
+      return "Register";
+    case MessageType::Registered:
+      return "Registered";
+    case MessageType::Heartbeat:
+      return "Heartbeat";
+    case MessageType::Request:
+      return "Request";
+    case MessageType::Assigned:
+      return "Assigned";
+    case MessageType::Release:
+      return "Release";
+    case MessageType::Released:
+      return "Released";
+    case MessageType::Summary:
+      return "Summary";
+    case MessageType::SummaryReply:
+      return "SummaryReply";
+    case MessageType::RunModel:
+      return "RunModel";
+    case MessageType::ModelReply:
+      return "ModelReply";
   }
   return "unknown";
 }

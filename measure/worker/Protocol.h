@@ -2,8 +2,9 @@
 // the messages that a measurement client (LocalRunner, RpcRunner) and a worker exchange.
 //
 // A session: the client sends Hello, the server answers Info; then any number of requests, each
-// answered by exactly one reply (Upload -> Uploaded, Run -> RunReply, Remove -> Removed, or Error
-// for any of them); Shutdown ends the session without a reply.
+// answered by exactly one reply (Upload -> Uploaded, Run -> RunReply, Remove -> Removed,
+// RunModel -> ModelReply, or Error for any of them); Shutdown ends the session without a reply.
+// Tracker connections (TrackerProtocol.h) start with the same Hello/Info handshake.
 #pragma once
 
 #include <cstdint>
@@ -45,6 +46,19 @@ enum class MessageType : uint16_t {
   Removed = 8,   ///< server -> client: RemovedMessage
   Shutdown = 9,  ///< client -> server: ShutdownMessage; no reply, the session ends
   Error = 10,    ///< server -> client: ErrorMessage, in place of any reply
+  // Tracker messages (TrackerProtocol.h). A tracker connection also starts with Hello/Info.
+  Register = 11,      ///< server -> tracker: RegisterMessage
+  Registered = 12,    ///< tracker -> server: RegisteredMessage
+  Heartbeat = 13,     ///< server -> tracker: HeartbeatMessage (no reply)
+  Request = 14,       ///< client -> tracker: RequestMessage (servers of a key)
+  Assigned = 15,      ///< tracker -> client: AssignedMessage
+  Release = 16,       ///< client -> tracker: ReleaseMessage
+  Released = 17,      ///< tracker -> client: ReleasedMessage
+  Summary = 18,       ///< anyone -> tracker: SummaryMessage
+  SummaryReply = 19,  ///< tracker -> asker: SummaryReplyMessage
+  // Whole models (ModelProtocol.h): run a module from `autotune build` on the server.
+  RunModel = 20,    ///< client -> server: RunModelRequest
+  ModelReply = 21,  ///< server -> client: RunModelReply
 };
 /// "Hello", "RunReply", ...; "unknown" for other values.
 const char *message_type_name(MessageType t);

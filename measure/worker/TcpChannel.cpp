@@ -86,6 +86,12 @@ std::unique_ptr<TcpChannel> TcpChannel::connect(const std::string &host, uint16_
 
 std::string TcpChannel::peer() const { return impl_->peer; }
 
+std::string TcpChannel::local_address() const {
+  boost::system::error_code ec;
+  auto endpoint = impl_->socket.local_endpoint(ec);
+  return ec ? std::string() : endpoint.address().to_string();
+}
+
 void TcpChannel::interrupt() {
   impl_->interrupted = true;
   Impl *impl = impl_.get();

@@ -21,6 +21,8 @@ class TcpChannel final : public Channel {
   TcpChannel &operator=(const TcpChannel &) = delete;
 
   std::string peer() const override;
+  /// This end's IP address ("127.0.0.1"); empty when the socket is closed.
+  std::string local_address() const;
   /// Thread-safe: aborts the operation in progress and every later one (ChannelError::Closed).
   /// The socket is closed by the thread that uses the channel, at its next I/O call.
   void interrupt();

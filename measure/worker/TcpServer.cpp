@@ -1,122 +1,127 @@
-// The TCP accept loop of autotune-rpc: one session at a time, each with a fresh Worker.
+// The measurement server: handshakes in parallel, sessions one at a time, optionally isolated
+// in child processes and registered with a tracker.
 #include "measure/worker/TcpServer.h"
 
-#include <unistd.h>
-
-#include <iostream>
+#include <condition_variable>
 #include <mutex>
 
-#include "ir/support/Error.h"
-#include "measure/worker/detail/TcpChannelImpl.h"
+#include "measure/worker/Handshake.h"
+#include "measure/worker/Listener.h"
+#include "measure/worker/SessionRelay.h"
+#include "measure/worker/TrackerRegistration.h"
 
 namespace autotune::measure {
 
-namespace asio = boost::asio;
-using asio::ip::tcp;
-using boost::system::error_code;
-
 struct TcpServer::Impl {
-  asio::io_context io;
-  tcp::acceptor acceptor{io};
-  std::string host;
-  uint16_t port = 0;
-  WorkerOptions opt;
+  ServerOptions opt;
+  std::unique_ptr<Listener> listener;
+  InfoMessage info;
   std::mutex mu;
-  bool stopping = false;
-  TcpChannel *current = nullptr;  ///< the session in progress, for stop()
-};
+  std::condition_variable cv;
+  bool in_session = false;
+  int64_t sessions = 0;
+  std::unique_ptr<TrackerRegistration> registration;
 
-namespace {
-
-void log_line(const std::string &msg) {
-  std::cerr << "autotune-rpc[" << getpid() << "]: " << msg << std::endl;
-}
-
-}  // namespace
-
-TcpServer::TcpServer(const std::string &host, uint16_t port, WorkerOptions opt)
-    : impl_(std::make_unique<Impl>()) {
-  impl_->host = host;
-  impl_->opt = std::move(opt);
-  error_code ec;
-  tcp::resolver resolver(impl_->io);
-  auto endpoints = resolver.resolve(host, std::to_string(port), ec);
-  user_check(!ec && !endpoints.empty())
-      << "cannot resolve the listen address '" << host << "': " << ec.message();
-  tcp::endpoint endpoint = endpoints.begin()->endpoint();
-  user_check(endpoint.address().is_loopback() || !impl_->opt.token.empty())
-      << "listening on '" << host << "' (not a loopback address) requires a token (--token or "
-      << "AUTOTUNE_RPC_TOKEN): a measurement server runs whatever code it is sent";
-  tcp::acceptor &acc = impl_->acceptor;
-  acc.open(endpoint.protocol(), ec);
-  if (!ec) acc.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acc.bind(endpoint, ec);
-  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
-  user_check(!ec) << "cannot listen on " << host << ":" << port << ": " << ec.message();
-  impl_->port = acc.local_endpoint().port();
-}
-
-TcpServer::~TcpServer() = default;
-
-uint16_t TcpServer::port() const { return impl_->port; }
-const std::string &TcpServer::host() const { return impl_->host; }
-
-void TcpServer::run() {
-  Impl &s = *impl_;
-  while (true) {
+  HeartbeatMessage state() {
+    std::lock_guard<std::mutex> lk(mu);
+    return HeartbeatMessage{in_session, sessions};
+  }
+  void set_busy(bool busy) {
     {
-      std::lock_guard<std::mutex> lk(s.mu);
-      if (s.stopping) return;
+      std::lock_guard<std::mutex> lk(mu);
+      in_session = busy;
+      if (!busy) ++sessions;
     }
-    auto channel_impl = std::make_unique<TcpChannel::Impl>();
-    error_code ec;
-    bool accepted = false;
-    s.acceptor.async_accept(channel_impl->socket, [&](const error_code &e) {
-      ec = e;
-      accepted = true;
-    });
-    s.io.restart();
-    while (!accepted) {
-      if (s.io.run_one() == 0) break;
-    }
-    if (!accepted || ec == asio::error::operation_aborted) return;  // stop() closed the acceptor
-    if (ec) {
-      log_line("accept failed: " + ec.message());
-      continue;
-    }
-    error_code ignored;
-    tcp::endpoint remote = channel_impl->socket.remote_endpoint(ignored);
-    channel_impl->peer = remote.address().to_string() + ":" + std::to_string(remote.port());
-    TcpChannel channel(std::move(channel_impl));
+    cv.notify_all();
+    if (registration) registration->notify();
+  }
+
+  void serve_connection(TcpChannel &channel) {
+    std::optional<HelloMessage> hello =
+        accept_hello(channel, opt.worker.token, info, deadline_after(opt.handshake_s));
+    if (!hello) return;
     {
-      std::lock_guard<std::mutex> lk(s.mu);
-      if (s.stopping) return;
-      s.current = &channel;
+      std::unique_lock<std::mutex> lk(mu);
+      cv.wait(lk, [&] { return !in_session || listener->stopping(); });
+      if (listener->stopping()) return;
     }
+    set_busy(true);
     bool stop_server = false;
     try {
-      Worker worker(s.opt);
-      stop_server = worker.serve(channel);
+      if (opt.child_command.empty()) {
+        Worker worker(opt.worker);
+        stop_server = worker.serve(channel, /*greeted=*/true);
+      } else {
+        RelayOptions ro;
+        ro.child_command = opt.child_command;
+        ro.num_threads = opt.worker.num_threads;
+        ro.work_dir = opt.worker.work_dir;
+        stop_server = relay_session(channel, ro);
+      }
     } catch (const std::exception &e) {
-      log_line(std::string("session with ") + channel.peer() + " failed: " + e.what());
+      rpc_log("session with " + channel.peer() + " failed: " + e.what());
     }
-    {
-      std::lock_guard<std::mutex> lk(s.mu);
-      s.current = nullptr;
+    set_busy(false);
+    if (stop_server) {
+      rpc_log("stopping at the request of " + hello->client + " (" + channel.peer() + ")");
+      listener->stop();
+      cv.notify_all();
     }
-    if (stop_server) return;
   }
+};
+
+TcpServer::TcpServer(const std::string &host, uint16_t port, WorkerOptions opt)
+    : TcpServer(host, port, [&opt] {
+        ServerOptions s;
+        s.worker = std::move(opt);
+        return s;
+      }()) {}
+
+TcpServer::TcpServer(const std::string &host, uint16_t port, ServerOptions opt)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->opt = std::move(opt);
+  impl_->info = describe_host(impl_->opt.worker.num_threads);
+  impl_->listener =
+      std::make_unique<Listener>(host, port, !impl_->opt.worker.token.empty(), "the server");
+}
+
+TcpServer::~TcpServer() {
+  impl_->registration.reset();
+  impl_->listener.reset();
+}
+
+uint16_t TcpServer::port() const { return impl_->listener->port(); }
+const std::string &TcpServer::host() const { return impl_->listener->host(); }
+
+int64_t TcpServer::sessions() const {
+  std::lock_guard<std::mutex> lk(impl_->mu);
+  return impl_->sessions;
+}
+
+void TcpServer::run() {
+  Impl *s = impl_.get();
+  if (!s->opt.tracker_host.empty()) {
+    RegistrationOptions ro;
+    ro.tracker_host = s->opt.tracker_host;
+    ro.tracker_port = s->opt.tracker_port;
+    ro.token = s->opt.worker.token;
+    ro.key = s->opt.key;
+    const std::string &h = s->listener->host();
+    ro.host = !s->opt.advertise_host.empty() ? s->opt.advertise_host
+              : (h == "0.0.0.0" || h == "::" || h.empty()) ? std::string()
+                                                           : h;
+    ro.port = s->listener->port();
+    ro.info = s->info;
+    s->registration =
+        std::make_unique<TrackerRegistration>(ro, [s] { return s->state(); });
+  }
+  s->listener->run([s](TcpChannel &channel) { s->serve_connection(channel); });
+  s->registration.reset();  // unregister
 }
 
 void TcpServer::stop() {
-  std::lock_guard<std::mutex> lk(impl_->mu);
-  impl_->stopping = true;
-  if (impl_->current) impl_->current->interrupt();
-  Impl *s = impl_.get();
-  asio::post(s->io, [s] {
-    error_code ignored;
-    s->acceptor.close(ignored);
-  });
+  impl_->listener->stop();
+  impl_->cv.notify_all();
 }
 
 }  // namespace autotune::measure
