@@ -61,6 +61,7 @@ struct TrackerRunner::Impl {
   void top_up(bool need_one) {
     auto start = Clock::now();
     double backoff = 1, last_report = -1e9;
+    bool first_try = true;
     while (true) {
       int want = opt.max_servers > 0 ? opt.max_servers - static_cast<int>(pool.size()) : 1 << 16;
       if (want <= 0) return;
@@ -81,7 +82,7 @@ struct TrackerRunner::Impl {
         try {
           KeyState st;
           std::vector<ServerRecord> got =
-              tracker->request(opt.key, want, waiting ? 5.0 : 0.0, opt.priority, &st);
+              tracker->request(opt.key, want, waiting && !first_try ? 5.0 : 0.0, opt.priority, &st);
           for (const ServerRecord &r : got) add_server(r);
           if (!got.empty() && waiting && Clock::now() - start > std::chrono::seconds(5)) {
             log("got " + std::to_string(got.size()) + " '" + opt.key + "' server(s); measuring");
@@ -97,6 +98,7 @@ struct TrackerRunner::Impl {
         }
       }
       if (!need_one) return;
+      first_try = false;
       double waited = detail::seconds_since(start);
       if (opt.max_wait_s > 0 && waited > opt.max_wait_s) {
         user_error << "gave up after waiting " << static_cast<int>(waited) << " s for a '"

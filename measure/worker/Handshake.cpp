@@ -8,7 +8,10 @@
 namespace autotune::measure {
 
 void rpc_log(const std::string &msg) {
-  std::cerr << "autotune-rpc[" << getpid() << "]: " << msg << std::endl;
+  // One write per line, so that lines of concurrent connections never interleave.
+  std::string line = "autotune-rpc[" + std::to_string(getpid()) + "]: " + msg + "\n";
+  std::cerr.write(line.data(), static_cast<std::streamsize>(line.size()));
+  std::cerr.flush();
 }
 
 void reject_connection(Channel &channel, const std::string &reason) {

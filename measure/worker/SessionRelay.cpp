@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "measure/worker/Handshake.h"
 #include "measure/worker/Protocol.h"
@@ -15,6 +16,12 @@ namespace autotune::measure {
 namespace {
 
 namespace fs = std::filesystem;
+
+std::string seconds_text(double s) {
+  std::ostringstream os;
+  os << s;
+  return os.str();
+}
 
 /// Seconds the request may take on the worker: a Run's timing.timeout_s, any other request's
 /// top-level "timeout_s", else a generous default for uploads and removals.
@@ -96,20 +103,20 @@ class Relay {
       std::string how = timeout ? "" : child_->reap(2.0);
       child_.reset();
       if (timeout) {
-        rpc_log(what + " exceeded " + std::to_string(timeout_s) + " s; killed the worker process");
+        rpc_log(what + " exceeded " + seconds_text(timeout_s) + " s; killed the worker process");
       } else {
         rpc_log(what + ": " + how);
       }
       if (request.type == MessageType::Run) {
         RunResult r;
         r.status = timeout ? MeasureStatus::RunTimeout : MeasureStatus::RuntimeDevice;
-        r.error = timeout ? "run exceeded its timeout of " + std::to_string(timeout_s) +
+        r.error = timeout ? "run exceeded its timeout of " + seconds_text(timeout_s) +
                                 " s on the server; the worker process was killed"
                           : how + " while running kernel '" + kernel + "'";
         return to_frame(r);
       }
       return to_frame(ErrorMessage{timeout ? what + " exceeded its timeout of " +
-                                                 std::to_string(timeout_s) +
+                                                 seconds_text(timeout_s) +
                                                  " s; the worker process was killed"
                                            : how + " during " + what});
     } catch (const ProtocolError &e) {
