@@ -18,8 +18,10 @@
 #include "ir/graph/NpyFile.h"
 #include "ir/graph/onnx/OnnxImporter.h"
 #include "ir/support/Error.h"
+#include "measure/DeviceProfile.h"
 #include "tools/CompileModel.h"
 #include "tools/Demo.h"
+#include "tools/RemoteRun.h"
 #include "tuner/TuneGraph.h"
 
 using namespace autotune;
@@ -63,21 +65,25 @@ std::shared_ptr<graph::TensorData> read_input_file(const std::string &path) {
 }
 
 /// What `run` and `bench` need from a model, whether JIT-compiled from ONNX or loaded from a
-/// module directory that `autotune build` wrote.
+/// module directory that `autotune build` wrote, or run on a server of an rpc device.
 struct RunnableModel {
   std::string what;  ///< "model 'M.onnx'" or "module 'DIR'", for messages
   std::vector<codegen::TensorInfo> inputs, outputs;
   std::unique_ptr<codegen::CompiledModel> compiled;
   std::unique_ptr<runtime::DeployedModel> deployed;
+  std::unique_ptr<tools::RemoteModel> remote;
 
   void run(const std::vector<const void *> &ins, const std::vector<void *> &outs) {
     if (compiled) {
       compiled->run(ins, outs);
+    } else if (remote) {
+      remote->run(ins, outs);
     } else {
       deployed->run(ins, outs);
     }
   }
   std::string profile_report() const {
+    if (remote) return "";
     return compiled ? compiled->profile_report() : deployed->profile_report();
   }
 };
@@ -88,11 +94,18 @@ std::vector<codegen::TensorInfo> tensor_infos(const std::vector<runtime::TensorS
   return out;
 }
 
-/// Compiles `model_path` or loads `module_dir`, whichever was given (exactly one).
+/// Compiles `model_path` or loads `module_dir`, whichever was given (exactly one); or takes
+/// `remote`, already prepared from them, when it is set.
 RunnableModel load_runnable(const std::string &model_path, const std::string &module_dir,
-                            const tools::CompileOptions &copt) {
+                            const tools::CompileOptions &copt,
+                            std::unique_ptr<tools::RemoteModel> remote) {
   RunnableModel m;
-  if (!module_dir.empty()) {
+  if (remote) {
+    m.what = model_path.empty() ? "module '" + module_dir + "'" : "model '" + model_path + "'";
+    m.inputs = remote->inputs();
+    m.outputs = remote->outputs();
+    m.remote = std::move(remote);
+  } else if (!module_dir.empty()) {
     m.what = "module '" + module_dir + "'";
     m.deployed = runtime::DeployedModel::load(module_dir);
     m.inputs = tensor_infos(m.deployed->inputs());
@@ -108,10 +121,11 @@ RunnableModel load_runnable(const std::string &model_path, const std::string &mo
 
 int run_command(const std::string &model_path, const std::string &module_dir,
                 const std::vector<std::string> &input_args, const std::string &output_dir,
-                int threads, const tools::CompileOptions &copt) {
+                int threads, const tools::CompileOptions &copt,
+                std::unique_ptr<tools::RemoteModel> remote) {
   autotune_set_num_threads(threads);
   auto files = parse_inputs(input_args);
-  RunnableModel model = load_runnable(model_path, module_dir, copt);
+  RunnableModel model = load_runnable(model_path, module_dir, copt, std::move(remote));
   std::vector<std::string> missing;
   for (const auto &in : model.inputs) {
     if (!files.count(in.name)) missing.push_back(in.name);
@@ -159,10 +173,11 @@ int run_command(const std::string &model_path, const std::string &module_dir,
 }
 
 int bench_command(const std::string &model_path, const std::string &module_dir, int threads,
-                  int repeat, const tools::CompileOptions &copt) {
+                  int repeat, const tools::CompileOptions &copt,
+                  std::unique_ptr<tools::RemoteModel> remote) {
   autotune_set_num_threads(threads);
   auto t0 = std::chrono::steady_clock::now();
-  RunnableModel model = load_runnable(model_path, module_dir, copt);
+  RunnableModel model = load_runnable(model_path, module_dir, copt, std::move(remote));
   double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::vector<std::unique_ptr<HostBuffer>> bufs;
   std::vector<const void *> ins;
@@ -182,6 +197,10 @@ int bench_command(const std::string &model_path, const std::string &module_dir, 
   for (const auto &info : model.outputs) {
     bufs.push_back(std::make_unique<HostBuffer>(info.bytes()));
     outs.push_back(bufs.back()->data);
+  }
+  if (model.remote) {  // timed on the server
+    model.remote->bench(ins, repeat);
+    return 0;
   }
   for (int w = 0; w < 3; ++w) model.run(ins, outs);
   std::vector<double> ms;
@@ -260,6 +279,25 @@ int build_command(const std::string &model_path, std::string output_dir,
   return 0;
 }
 
+/// `autotune devices`: every profile --device accepts, built-in and from the user's file.
+int devices_command() {
+  for (const measure::DeviceProfile &d : measure::load_device_profiles()) {
+    std::printf("%s\n", d.name.c_str());
+    if (!d.description.empty()) std::printf("  %s\n", d.description.c_str());
+    std::printf("  runner   %s\n", d.runner.c_str());
+    std::printf("  target   %s\n", d.target.c_str());
+    if (d.runner == "rpc") {
+      std::printf("  tracker  key '%s' at %s\n", d.tracker_key.c_str(),
+                  d.default_tracker.empty() ? "(none: give --tracker or AUTOTUNE_TRACKER)"
+                                            : d.default_tracker.c_str());
+    }
+    std::printf("  cores    %s\n", d.cores > 0 ? std::to_string(d.cores).c_str() : "unknown");
+    if (!d.gpu.empty()) std::printf("  gpu      %s\n", d.gpu.c_str());
+    std::printf("  source   %s\n", d.source.c_str());
+  }
+  return 0;
+}
+
 /// `autotune --model M ...` (no subcommand) means `autotune tune --model M ...`.
 std::vector<std::string> with_default_subcommand(int argc, char **argv) {
   std::vector<std::string> args(argv, argv + argc);
@@ -284,7 +322,7 @@ int main(int argc, char **argv) {
   demo->add_option("--size", n, "matrix size n (n x n x n)")->check(CLI::Range(1, 8192));
   demo->add_option("--threads", demo_threads, "worker threads")->check(CLI::Range(1, 256));
 
-  std::string model, module_dir, output_dir, device = "local", db_path, target;
+  std::string model, module_dir, output_dir, device = "local", db_path, target, tracker;
   std::vector<std::string> inputs;
   int threads = 1, repeat = 20;
   bool require_tuned = false, untuned = false;
@@ -294,7 +332,10 @@ int main(int argc, char **argv) {
   run->add_option("--model", model, "the ONNX model");
   run->add_option("--module", module_dir,
                   "a module directory from `autotune build` (instead of --model)");
-  run->add_option("--device", device, "where to run (local)");
+  run->add_option("--device", device, "where to run (see `autotune devices`; default local)");
+  run->add_option("--tracker", tracker,
+                  "HOST:PORT of the RPC tracker for an rpc device (default: $AUTOTUNE_TRACKER, "
+                  "then the device's default)");
   run->add_option("--input", inputs, "NAME=FILE (.npy or ONNX TensorProto .pb), once per input");
   run->add_option("--output-dir", output_dir, "where to write <output>.npy")->required();
   run->add_option("--threads", threads, "worker threads")->check(CLI::Range(1, 256));
@@ -304,7 +345,10 @@ int main(int argc, char **argv) {
   bench->add_option("--model", model, "the ONNX model");
   bench->add_option("--module", module_dir,
                     "a module directory from `autotune build` (instead of --model)");
-  bench->add_option("--device", device, "where to run (local)");
+  bench->add_option("--device", device, "where to run (see `autotune devices`; default local)");
+  bench->add_option("--tracker", tracker,
+                    "HOST:PORT of the RPC tracker for an rpc device (default: $AUTOTUNE_TRACKER, "
+                    "then the device's default)");
   bench->add_option("--threads", threads, "worker threads")->check(CLI::Range(1, 256));
   bench->add_option("--repeat", repeat, "timed runs")->check(CLI::Range(1, 100000));
 
@@ -312,11 +356,12 @@ int main(int argc, char **argv) {
       "build", "compile a model with its best tuning records into a deployable module directory "
                "(kernels.so, constants.bin, model.json)");
   build->add_option("--model", model, "the ONNX model")->required();
-  build->add_option("--device", device, "the device the records were tuned on (local)");
+  build->add_option("--device", device,
+                    "the device to build for (its target unless --target is given; default local)");
   build->add_option("--output", output_dir, "the module directory (default: <model name>.module)");
   build->add_option("--target", target,
                     "target string, e.g. \"llvm -mtriple=aarch64-linux-gnu -mcpu=cortex-a72 "
-                    "-mattr=+neon\" (default: this machine)");
+                    "-mattr=+neon\" (default: the --device's target, this machine for local)");
   for (CLI::App *sub : {run, bench, build}) {
     sub->add_option("--db", db_path,
                     "tuning database to read best configs from (default: " +
@@ -332,7 +377,11 @@ int main(int argc, char **argv) {
       "tune", "tune every task of a model on a device and record the measurements "
               "(also: autotune --model M --device D ...)");
   tune->add_option("--model", model, "the ONNX model")->required();
-  tune->add_option("--device", device, "the device to tune for (local)");
+  tune->add_option("--device", device,
+                   "the device to tune for (see `autotune devices`; default local)");
+  tune->add_option("--tracker", tracker,
+                   "HOST:PORT of the RPC tracker for an rpc device (default: $AUTOTUNE_TRACKER, "
+                   "then the device's default)");
   tune->add_option("--trials", topt.task.trials, "trials per task")->check(CLI::Range(1, 1000000));
   tune->add_option("--budget", topt.budget, "total trials over all tasks (overrides --trials)");
   tune->add_option("--tuner", topt.task.tuner, "xgb (default: cost model), random, grid or ga")
@@ -350,13 +399,17 @@ int main(int argc, char **argv) {
   tune->add_option("--seed", topt.task.seed, "tuner random seed");
   tune->add_flag("--list-tasks", topt.list_only, "print the model's tasks and exit");
 
+  CLI::App *devices = app.add_subcommand(
+      "devices", "list the devices --device accepts (built-in profiles and the user's "
+                 "$AUTOTUNE_DEVICES or ~/.config/autotune/devices.json; see docs/DEVICES.md)");
+
   std::vector<std::string> args = with_default_subcommand(argc, argv);
   std::vector<char *> argp;
   for (std::string &a : args) argp.push_back(a.data());
   CLI11_PARSE(app, static_cast<int>(argp.size()), argp.data());
   try {
-    user_check(device == "local") << "unknown device '" << device
-                                  << "' (this build supports --device local)";
+    if (*devices) return devices_command();
+    const measure::DeviceProfile profile = measure::find_device(device);
     tools::CompileOptions copt;
     copt.db_path = db_path;
     copt.require_tuned = require_tuned;
@@ -372,15 +425,34 @@ int main(int argc, char **argv) {
           << "--db, --require-tuned and --untuned apply to --model; a --module already holds "
              "the kernels it was built with";
     }
-    if (*run) return run_command(model, module_dir, inputs, output_dir, threads, copt);
-    if (*bench) return bench_command(model, module_dir, threads, repeat, copt);
-    if (*build) return build_command(model, output_dir, target, copt);
+    // An rpc device: the model runs on a server leased from its tracker (tools/RemoteRun.h).
+    std::unique_ptr<tools::RemoteModel> remote;
+    if ((*run || *bench) && profile.runner == "rpc") {
+      remote = tools::RemoteModel::prepare(model, module_dir, copt, profile,
+                                           measure::resolve_tracker(profile, tracker), threads);
+    }
+    if (*run) {
+      return run_command(model, module_dir, inputs, output_dir, threads, copt, std::move(remote));
+    }
+    if (*bench) return bench_command(model, module_dir, threads, repeat, copt, std::move(remote));
+    if (*build) {
+      return build_command(model, output_dir, target.empty() ? profile.target : target, copt);
+    }
     if (*tune) {
       std::stringstream ss(tasks_csv);
       for (std::string item; std::getline(ss, item, ',');) {
         if (!item.empty()) topt.tasks.push_back(item);
       }
       topt.task.device = device;
+      // The profile's CPU target ("" when it is this machine) and, for an rpc device, where its
+      // servers are leased.
+      if (codegen::Target::parse(profile.target) != codegen::Target::host()) {
+        topt.device_target = profile.target;
+      }
+      if (profile.runner == "rpc" && !topt.list_only) {
+        topt.tracker = measure::resolve_tracker(profile, tracker);
+        topt.tracker_key = profile.tracker_key;
+      }
       tuner::tune_model(model, topt);
       return 0;
     }

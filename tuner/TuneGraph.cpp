@@ -13,6 +13,8 @@
 #include "db/SqliteDatabase.h"
 #include "measure/Builder.h"
 #include "measure/Runner.h"
+#include "measure/TrackerRunner.h"
+#include "measure/worker/TrackerProtocol.h"
 #include "tuner/Progress.h"
 
 namespace autotune::tuner {
@@ -47,12 +49,36 @@ std::string ms(double s) {
   return buf;
 }
 
+/// Where candidates are measured: this machine, or the device's servers through the tracker.
+std::unique_ptr<measure::Runner> make_runner(const TuneGraphOptions &opt,
+                                             const codegen::Target &target) {
+  if (opt.tracker.empty()) {
+    user_check(target.is_host_arch())
+        << "target '" << target.str() << "' does not run on this machine: give the device's "
+        << "tracker (--tracker HOST:PORT or AUTOTUNE_TRACKER) to measure on its servers";
+    measure::LocalRunnerOptions ropt;
+    ropt.num_threads = opt.threads;
+    return std::make_unique<measure::LocalRunner>(ropt);
+  }
+  measure::TrackerRunnerOptions ropt;
+  measure::parse_host_port(opt.tracker, "--tracker", &ropt.tracker_host, &ropt.tracker_port);
+  ropt.key = opt.tracker_key;
+  ropt.token = opt.rpc_token;
+  if (ropt.token.empty()) {
+    if (const char *t = std::getenv("AUTOTUNE_RPC_TOKEN")) ropt.token = t;
+  }
+  std::fprintf(stderr, "autotune: measuring on '%s' servers of the tracker %s\n",
+               opt.tracker_key.c_str(), opt.tracker.c_str());
+  return std::make_unique<measure::TrackerRunner>(ropt);
+}
+
 }  // namespace
 
 std::vector<TaskSummary> tune_model(const std::string &model_path, const TuneGraphOptions &opt) {
   // 1. Model -> fused graph -> tasks.
   graph::Graph fused = load_optimized_model(model_path, opt.load);
-  codegen::Target target = codegen::Target::host();
+  codegen::Target target = opt.device_target.empty() ? codegen::Target::host()
+                                                     : codegen::Target::parse(opt.device_target);
   std::vector<searchspace::Task> tasks =
       searchspace::extract_tasks(fused, target.str(), target.float_lanes());
   if (opt.list_only) {
@@ -86,9 +112,8 @@ std::vector<TaskSummary> tune_model(const std::string &model_path, const TuneGra
                              .string();
   std::filesystem::create_directories(work_dir);
   measure::Builder builder(opt.build_threads, opt.build_timeout_s, work_dir);
-  measure::LocalRunnerOptions ropt;
-  ropt.num_threads = opt.threads;
-  measure::LocalRunner runner(ropt);
+  std::unique_ptr<measure::Runner> runner_ptr = make_runner(opt, target);
+  measure::Runner &runner = *runner_ptr;
   ProgressDisplay display;
   std::vector<TaskSummary> summary;
   for (size_t i = 0; i < chosen.size(); ++i) {

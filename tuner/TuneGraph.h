@@ -19,6 +19,13 @@ struct TuneGraphOptions {
   std::string db_path;          ///< empty: db::default_database_path()
   LoadOptions load;
   bool list_only = false;       ///< print the tasks and stop
+  /// CPU target string of the --device profile (measure/DeviceProfile.h); empty: the host.
+  std::string device_target;
+  /// "HOST:PORT" of the tracker for an rpc device (resolved by measure::resolve_tracker);
+  /// empty: measure locally.
+  std::string tracker;
+  std::string tracker_key;      ///< the key the device's servers register under at the tracker
+  std::string rpc_token;  ///< shared secret of the tracker and servers ($AUTOTUNE_RPC_TOKEN)
 };
 
 /// Per-task summary row of a tuning session.

@@ -39,6 +39,10 @@ RemovedMessage WorkerClient::remove(const RemoveMessage &m, Deadline deadline) {
   return call<RemovedMessage>(m, deadline);
 }
 
+RunModelReply WorkerClient::run_model(const RunModelRequest &m, Deadline deadline) {
+  return call<RunModelReply>(m, deadline);
+}
+
 void WorkerClient::shutdown(const ShutdownMessage &m, Deadline deadline) {
   channel_.send(to_frame(m), deadline);
 }

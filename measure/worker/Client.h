@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "measure/worker/Channel.h"
+#include "measure/worker/ModelProtocol.h"
 #include "measure/worker/Protocol.h"
 
 namespace autotune::measure {
@@ -27,6 +28,8 @@ class WorkerClient {
   UploadedMessage upload(const UploadMessage &m, Deadline deadline);
   RunResult run(const RunRequest &m, Deadline deadline);
   RemovedMessage remove(const RemoveMessage &m, Deadline deadline);
+  /// Runs a whole uploaded module (ModelProtocol.h).
+  RunModelReply run_model(const RunModelRequest &m, Deadline deadline);
   /// Ends the session (no reply is expected).
   void shutdown(const ShutdownMessage &m, Deadline deadline);
 

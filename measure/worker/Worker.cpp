@@ -15,6 +15,7 @@
 
 #include "codegen/runtime/ThreadPool.h"
 #include "ir/support/Error.h"
+#include "measure/worker/RunModel.h"
 #include "measure/worker/ScratchDir.h"
 #include "measure/worker/TimeKernel.h"
 
@@ -131,6 +132,7 @@ Worker::Worker(WorkerOptions opt) : opt_(std::move(opt)) {
 }
 
 Worker::~Worker() {
+  model_runs_.reset();
   references_.clear();
   modules_.clear();  // dlclose before the files go
   std::error_code ec;
@@ -139,8 +141,7 @@ Worker::~Worker() {
 
 // ---- Session ------------------------------------------------------------------------------------
 
-bool Worker::serve(Channel &channel) {
-  bool greeted = false;
+bool Worker::serve(Channel &channel, bool greeted) {
   while (true) {
     std::optional<Frame> request;
     try {
@@ -220,6 +221,18 @@ Frame Worker::handle(const Frame &request) {
       }
       return to_frame(reply);
     }
+    case MessageType::RunModel: {
+      RunModelRequest req = from_frame<RunModelRequest>(request);
+      if (!model_runs_) model_runs_ = std::make_unique<ModelRuns>(dir_);
+      try {
+        return to_frame(model_runs_->run(req, [this](const std::string &name) {
+          auto it = modules_.find(name);
+          return it == modules_.end() ? std::string() : it->second->path;
+        }));
+      } catch (const UserError &e) {
+        return to_frame(ErrorMessage{std::string("cannot run the model: ") + e.what()});
+      }
+    }
     case MessageType::Hello:
       return to_frame(ErrorMessage{"Hello was already received in this session"});
     default:
@@ -251,6 +264,7 @@ Frame Worker::upload(const UploadMessage &m) {
 }
 
 int Worker::remove_module(const std::string &name) {
+  if (model_runs_) model_runs_->forget(name);
   for (auto it = references_.begin(); it != references_.end();) {
     it = it->second->module == name ? references_.erase(it) : std::next(it);
   }

@@ -16,6 +16,8 @@
 
 namespace autotune::measure {
 
+class ModelRuns;  // RunModel.h
+
 /// The version that Info reports.
 inline constexpr const char *kWorkerVersion = "0.1.0";
 
@@ -45,11 +47,13 @@ class Worker {
   /// message must be a Hello (with the token, when the worker has one), answered with Info.
   /// A malformed frame is logged to stderr, answered with an Error frame when possible, and ends
   /// the session. Returns true when the client's Shutdown asked the whole server to stop.
-  bool serve(Channel &channel);
+  /// `greeted`: the caller already answered the client's Hello (Handshake.h).
+  bool serve(Channel &channel, bool greeted = false);
 
   /// The reply to one request after the handshake: Upload -> Uploaded, Run -> RunReply,
-  /// Remove -> Removed. A request that cannot be carried out (unknown module, bad dtype, disk
-  /// full) gets an Error reply; ProtocolError propagates for malformed or unexpected messages.
+  /// Remove -> Removed, RunModel -> ModelReply (RunModel.h). A request that cannot be carried
+  /// out (unknown module, bad dtype, disk full) gets an Error reply; ProtocolError propagates
+  /// for malformed or unexpected messages.
   Frame handle(const Frame &request);
 
   /// Runs one request: loads the modules, prepares inputs (cached per argument list and seed),
@@ -88,6 +92,8 @@ class Worker {
   std::vector<AlignedBuffer> inputs_;
   std::map<std::string, std::unique_ptr<Reference>> references_;
   uint64_t use_clock_ = 0;
+  /// Whole-model runs (RunModel requests), made on the first one.
+  std::unique_ptr<ModelRuns> model_runs_;
 };
 
 }  // namespace autotune::measure

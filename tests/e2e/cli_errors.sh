@@ -44,5 +44,6 @@ expect_error "missing input" "needs input(s) 'x'" run --model "$work/ok.onnx"
 expect_error "unknown input" "has no input named 'z'" run --model "$work/ok.onnx" --input x="$work/x.npy" --input z="$work/x.npy"
 expect_error "missing model file" "cannot" run --model "$work/nope.onnx" --input x="$work/x.npy"
 expect_error "unknown device" "unknown device 'tpu'" run --model "$work/ok.onnx" --device tpu --input x="$work/x.npy"
+expect_error "unknown device (tune)" "unknown device 'nosuch' (known: local," "$bin" tune --model "$work/ok.onnx" --device nosuch
 echo "cli errors: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
