@@ -38,7 +38,6 @@ std::unique_ptr<RemoteModel> RemoteModel::prepare(const std::string &model_path,
   m->options_.client_name = "autotune (" + device.name + ")";
   if (const char *token = std::getenv("AUTOTUNE_RPC_TOKEN")) m->options_.token = token;
   m->options_.threads = threads;
-  m->threads_ = threads;
   m->label_ = model_path.empty() ? "module=" + module_dir : "model=" + model_path;
 
   if (model_path.empty()) {
@@ -80,6 +79,10 @@ measure::RemoteRunResult RemoteModel::execute(const std::vector<const void *> &i
   measure::RemoteRunOptions opt = options_;
   opt.warmup = warmup;
   opt.repeat = repeat;
+  // The deadline only catches hung servers: five minutes, plus a minute per run (boards and
+  // emulators can be slow).
+  opt.timeout_s =
+      std::min(measure::kMaxModelTimeoutS, 300.0 + 60.0 * (warmup + std::max(repeat, 1)));
   measure::RemoteRunResult r = measure::run_module_on_tracker(tracker_host_, tracker_port_, lease_,
                                                               module_dir_, tensors, opt);
   std::fprintf(stderr, "autotune: ran on the '%s' server %s (%s, %s, %d thread%s)\n",

@@ -55,7 +55,6 @@ class RemoteModel {
   measure::RemoteRunResult execute(const std::vector<const void *> &inputs, int warmup, int repeat);
 
   std::string label_;  ///< "model=M.onnx" or "module=DIR", for bench
-  int threads_ = 0;
   std::string device_name_, tracker_host_;
   uint16_t tracker_port_ = 0;
   measure::TrackerLeaseOptions lease_;

@@ -173,8 +173,9 @@ ModelRuns::Loaded &ModelRuns::model_for(const RunModelRequest &req, const Upload
     fs::remove_all(l.dir, ec);
     // The loader names files by their path in this server's private directory; the client
     // knows them by their module file names.
-    std::string why = replace_all(e.what(), l.dir + "/", "");
-    why = replace_all(why, l.dir, "the module");
+    std::string why = replace_all(e.what(), "module '" + l.dir + "'", "the uploaded module");
+    why = replace_all(why, l.dir + "/", "");
+    why = replace_all(why, l.dir, "the uploaded module");
     user_error << "cannot load the module on this server: " << why;
   }
   *load_s = seconds_since(start);

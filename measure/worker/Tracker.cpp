@@ -251,7 +251,10 @@ void Tracker::Impl::serve_connection(TcpChannel &channel) {
       switch (f->type) {
         case MessageType::Request: {
           RequestMessage req = from_frame<RequestMessage>(*f);
-          channel.send(to_frame(handle_request(client, client_name, req)), deadline_after(10));
+          // The reply first: handle_request may wait up to req.wait_s, and the send deadline
+          // must start only after that.
+          Frame reply = to_frame(handle_request(client, client_name, req));
+          channel.send(reply, deadline_after(10));
           break;
         }
         case MessageType::Release: {

@@ -14,6 +14,7 @@ py=/usr/bin/python3
 export AUTOTUNE_DB="$work/no-default.db"  # never touch the user's database
 export AUTOTUNE_RPC_BIN="$(dirname "$bin")/autotune-rpc"
 export AUTOTUNE_DEVICES="$work/no-user-devices.json"  # built-in profiles only
+echo '{"devices": {}}' >"$AUTOTUNE_DEVICES"
 port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 tracker="127.0.0.1:$port"
 cleanup() { "$root/scripts/qemu_workers.sh" stop --port "$port" >/dev/null 2>&1; rm -rf "$work"; }
