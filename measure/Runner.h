@@ -60,11 +60,11 @@ class LocalRunner final : public Runner {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Measures on an `autotune-rpc server` reached over TCP, connecting on first use and again
-/// after a failure. A run exceeding its timeout drops the connection (RunTimeout); a lost
-/// connection during a run is RuntimeDevice. The server runs kernels in its own process for
-/// now, so a crashing candidate takes the server down and a hanging one keeps it busy; the
-/// crash-isolating server and the tracker come with issue 6.
+/// Measures on one `autotune-rpc server` reached over TCP, connecting on first use and again
+/// after a failure. A crashing or hanging candidate is reported by the server (it runs each
+/// session in a child process, SessionRelay.h); a lost connection is RuntimeDevice and no reply
+/// well past the timeout is RunTimeout. For a pool of boards behind a tracker, with retries on
+/// other boards, use TrackerRunner (TrackerRunner.h).
 class RpcRunner final : public Runner {
  public:
   RpcRunner(std::string host, uint16_t port, std::string token = "", double connect_timeout_s = 10);

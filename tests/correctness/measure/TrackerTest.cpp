@@ -127,6 +127,19 @@ TEST(TrackerTest, LeasesGoByPriorityAndEndWithTheirClient) {
   EXPECT_EQ(low_got.get().size(), 1u);
 }
 
+TEST(TrackerTest, ALongWaitForAServerKeepsTheConnection) {
+  // The reply to a request that waited longer than the tracker's 10 s send deadline must still
+  // go out, and the connection must stay usable.
+  RunningTracker tracker;
+  TrackerClient c("127.0.0.1", tracker.port(), "", "patient");
+  auto got = std::async(std::launch::async, [&] { return c.request("board", 1, 30); });
+  std::this_thread::sleep_for(11s);
+  RunningServer late(tracker.port(), "board");
+  ASSERT_EQ(got.wait_for(20s), std::future_status::ready);
+  EXPECT_EQ(got.get().size(), 1u);
+  EXPECT_EQ(c.summary().servers.size(), 1u);
+}
+
 TEST(TrackerTest, ServersLeaveAndComeBackToARestartedTracker) {
   uint16_t port;
   auto tracker = std::make_unique<RunningTracker>();
