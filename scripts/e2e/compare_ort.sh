@@ -22,27 +22,7 @@ for model in "$@"; do
   if ! node "$root/scripts/ort/run.js" --model "$model" "${args[@]}" --output-dir "$dir/ort" --threads 1 >"$dir/ort.log" 2>&1; then
     echo "FAIL $name: onnxruntime failed: $(tail -1 "$dir/ort.log")"; failed=$((failed+1)); continue
   fi
-  if verdict=$(/usr/bin/python3 - "$dir/ours" "$dir/ort" <<'PY'
-import sys, os, numpy as np
-ours, ort = sys.argv[1], sys.argv[2]
-ok = True
-msgs = []
-for f in sorted(os.listdir(ort)):
-    b = np.load(os.path.join(ort, f)).astype(np.float64)
-    p = os.path.join(ours, f)
-    if not os.path.exists(p):
-        print(f"missing output {f}"); sys.exit(1)
-    a = np.load(p).astype(np.float64)
-    if a.shape != b.shape:
-        print(f"{f}: shape {a.shape} vs ORT {b.shape}"); sys.exit(1)
-    err, scale = np.abs(a - b).max(), np.abs(b).max()
-    good = err <= 1e-3 * scale + 1e-5
-    ok &= bool(good)
-    msgs.append(f"{f} max_err={err:.3g} max|ort|={scale:.3g}")
-print("; ".join(msgs))
-sys.exit(0 if ok else 1)
-PY
-); then
+  if verdict=$(/usr/bin/python3 "$root/scripts/e2e/compare_outputs.py" "$dir/ours" "$dir/ort"); then
     echo "ok   $name: $verdict (autotune run ${ms} ms)"; passed=$((passed+1))
   else
     echo "FAIL $name: $verdict"; failed=$((failed+1))

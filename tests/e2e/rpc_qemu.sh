@@ -97,25 +97,7 @@ check "autotune run --device rk3399-rpc exits 0" '[[ $rc -eq 0 ]]'
 node "$root/scripts/ort/run.js" --model "$model" "${args[@]}" --output-dir "$work/ort" --threads 1 \
   >"$work/ort.log" 2>&1
 check "onnxruntime ran" '[[ $? -eq 0 ]]'
-verdict=$("$py" - "$work/ours" "$work/ort" <<'PY'
-import os, sys, numpy as np
-ours, ort = sys.argv[1], sys.argv[2]
-msgs, ok = [], True
-for f in sorted(os.listdir(ort)):
-    b = np.load(os.path.join(ort, f)).astype(np.float64)
-    p = os.path.join(ours, f)
-    if not os.path.exists(p):
-        print(f"missing output {f}"); sys.exit(1)
-    a = np.load(p).astype(np.float64)
-    if a.shape != b.shape:
-        print(f"{f}: shape {a.shape} vs ORT {b.shape}"); sys.exit(1)
-    err, scale = np.abs(a - b).max(), np.abs(b).max()
-    ok &= bool(err <= 1e-3 * scale + 1e-5)
-    msgs.append(f"{f} max_err={err:.3g} max|ort|={scale:.3g}")
-print("; ".join(msgs))
-sys.exit(0 if ok else 1)
-PY
-)
+verdict=$("$py" "$root/scripts/e2e/compare_outputs.py" "$work/ours" "$work/ort")
 rc=$?; echo "  $verdict"
 check "remote outputs match ONNX Runtime" '[[ $rc -eq 0 ]]'
 

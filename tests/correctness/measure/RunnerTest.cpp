@@ -12,63 +12,12 @@
 #include "measure/Builder.h"
 #include "measure/Runner.h"
 #include "measure/worker/TcpServer.h"
-#include "tests/correctness/measure/MeasureTestKernels.h"
+#include "tests/correctness/measure/VaddKernelSuite.h"
 
 namespace autotune::measure {
 namespace {
 
-using test::VaddFlavor;
-
-constexpr int64_t kN = 4096;
-
-class RunnerTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new test::TempDir();
-    builder_ = new Builder(2, 60, dir_->path());
-    std::vector<BuildInput> inputs;
-    const std::pair<const char *, VaddFlavor> kernels[] = {{"reference", VaddFlavor::Correct},
-                                                           {"good", VaddFlavor::Correct},
-                                                           {"wrong", VaddFlavor::Wrong},
-                                                           {"segfault", VaddFlavor::Segfault},
-                                                           {"hang", VaddFlavor::Hang}};
-    for (const auto &[name, flavor] : kernels) {
-      std::string n = name;
-      VaddFlavor f = flavor;
-      inputs.push_back(test::build_input([n, f] { return test::vadd_kernel(n, kN, f); }));
-    }
-    built_ = new std::vector<BuildResult>(builder_->build(inputs));
-    for (const BuildResult &r : *built_) ASSERT_EQ(r.status, MeasureStatus::Ok) << r.error;
-  }
-  static void TearDownTestSuite() {
-    delete built_;
-    delete builder_;
-    delete dir_;
-  }
-
-  /// A run of built kernel `k` (index into the kernels above) against the reference.
-  static RunInput input(size_t k, double timeout_s = 10) {
-    const BuildResult &ref = (*built_)[0], &cand = (*built_)[k];
-    RunInput in;
-    in.so_path = cand.so_path;
-    in.kernel_name = cand.kernel_name;
-    in.reference_so = ref.so_path;
-    in.reference_kernel = ref.kernel_name;
-    in.args = test::vadd_args(kN);
-    in.timing.min_repeat_ms = 1;
-    in.timing.timeout_s = timeout_s;
-    return in;
-  }
-  enum { kReference = 0, kGood = 1, kWrong = 2, kSegfault = 3, kHang = 4 };
-
-  static test::TempDir *dir_;
-  static Builder *builder_;
-  static std::vector<BuildResult> *built_;
-};
-
-test::TempDir *RunnerTest::dir_ = nullptr;
-Builder *RunnerTest::builder_ = nullptr;
-std::vector<BuildResult> *RunnerTest::built_ = nullptr;
+using RunnerTest = test::VaddKernelSuite;
 
 LocalRunnerOptions local_options() {
   LocalRunnerOptions opt;
@@ -173,7 +122,7 @@ TEST_F(RunnerTest, NoReferenceMeansNoCheck) {
 TEST_F(RunnerTest, MissingLibraryIsUnknownAndTheWorkerStays) {
   LocalRunner runner(local_options());
   RunInput in = input(kGood);
-  in.so_path = dir_->path() + "/does-not-exist.so";
+  in.so_path = dir().path() + "/does-not-exist.so";
   std::vector<RunResult> r = runner.run({in, input(kGood)});
   EXPECT_EQ(r[0].status, MeasureStatus::Unknown);
   EXPECT_NE(r[0].error.find("does-not-exist.so"), std::string::npos) << r[0].error;

@@ -7,21 +7,17 @@
 #include <future>
 #include <thread>
 
-#include "measure/Builder.h"
 #include "measure/TrackerRunner.h"
 #include "measure/worker/TcpChannel.h"
 #include "measure/worker/TcpServer.h"
 #include "measure/worker/Tracker.h"
 #include "measure/worker/TrackerClient.h"
-#include "tests/correctness/measure/MeasureTestKernels.h"
+#include "tests/correctness/measure/VaddKernelSuite.h"
 
 namespace autotune::measure {
 namespace {
 
-using test::VaddFlavor;
 using namespace std::chrono_literals;
-
-constexpr int64_t kN = 4096;
 
 /// A tracker on a free loopback port, served by a thread.
 class RunningTracker {
@@ -171,44 +167,8 @@ TEST(TrackerTest, StatusOfAnUnknownKeyIsEmptyAndBadKeysAreRefused) {
   EXPECT_THROW(c.request("bad key/..", 1, 0), std::exception);
 }
 
-class TrackerRunnerTest : public ::testing::Test {
+class TrackerRunnerTest : public test::VaddKernelSuite {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new test::TempDir();
-    builder_ = new Builder(2, 60, dir_->path());
-    std::vector<BuildInput> inputs;
-    const std::pair<const char *, VaddFlavor> kernels[] = {{"reference", VaddFlavor::Correct},
-                                                           {"good", VaddFlavor::Correct},
-                                                           {"wrong", VaddFlavor::Wrong},
-                                                           {"segfault", VaddFlavor::Segfault},
-                                                           {"hang", VaddFlavor::Hang}};
-    for (const auto &[name, flavor] : kernels) {
-      std::string n = name;
-      VaddFlavor f = flavor;
-      inputs.push_back(test::build_input([n, f] { return test::vadd_kernel(n, kN, f); }));
-    }
-    built_ = new std::vector<BuildResult>(builder_->build(inputs));
-    for (const BuildResult &r : *built_) ASSERT_EQ(r.status, MeasureStatus::Ok) << r.error;
-  }
-  static void TearDownTestSuite() {
-    delete built_;
-    delete builder_;
-    delete dir_;
-  }
-  static RunInput input(size_t k, double timeout_s = 10) {
-    const BuildResult &ref = (*built_)[0], &cand = (*built_)[k];
-    RunInput in;
-    in.so_path = cand.so_path;
-    in.kernel_name = cand.kernel_name;
-    in.reference_so = ref.so_path;
-    in.reference_kernel = ref.kernel_name;
-    in.args = test::vadd_args(kN);
-    in.timing.min_repeat_ms = 1;
-    in.timing.timeout_s = timeout_s;
-    return in;
-  }
-  enum { kReference = 0, kGood = 1, kWrong = 2, kSegfault = 3, kHang = 4 };
-
   static TrackerRunnerOptions options(uint16_t port, std::vector<std::string> *log) {
     TrackerRunnerOptions opt;
     opt.tracker_port = port;
@@ -216,15 +176,7 @@ class TrackerRunnerTest : public ::testing::Test {
     opt.log = [log](const std::string &m) { log->push_back(m); };
     return opt;
   }
-
-  static test::TempDir *dir_;
-  static Builder *builder_;
-  static std::vector<BuildResult> *built_;
 };
-
-test::TempDir *TrackerRunnerTest::dir_ = nullptr;
-Builder *TrackerRunnerTest::builder_ = nullptr;
-std::vector<BuildResult> *TrackerRunnerTest::built_ = nullptr;
 
 /// Registers a "server" at a port where nothing listens: a board that died after its last
 /// heartbeat. Keeps the registration open while it lives.
