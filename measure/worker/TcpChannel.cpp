@@ -1,6 +1,10 @@
 // TCP frame channel over Boost.Asio with per-operation deadlines.
 #include "measure/worker/TcpChannel.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include "measure/worker/detail/TcpChannelImpl.h"
 
 namespace autotune::measure {
@@ -50,6 +54,15 @@ ChannelError to_channel_error(const error_code &ec, const std::string &peer, boo
 TcpChannel::TcpChannel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
   error_code ignored;
   impl_->socket.set_option(tcp::no_delay(true), ignored);
+  // A peer that vanishes without closing (a board losing power, a client machine dying) must
+  // not hold a server session or a tracker lease forever: TCP keepalive probes an idle
+  // connection after 30 s and reports it dead after 3 unanswered probes 10 s apart.
+  impl_->socket.set_option(asio::socket_base::keep_alive(true), ignored);
+  int fd = impl_->socket.native_handle();
+  int idle = 30, interval = 10, count = 3;
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
 }
 
 TcpChannel::~TcpChannel() {
