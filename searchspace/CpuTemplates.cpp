@@ -190,6 +190,17 @@ void schedule_conv2d_nchwc(Schedule &sch, const Tensor &conv, const Tensor &out,
   sl.vectorize(lx[4]);
 }
 
+DenseParams default_dense_params(int64_t n, int lanes, bool parallel) {
+  DenseParams p;
+  p.tile_m = 1;
+  p.tile_n = std::min<int64_t>(n, lanes);
+  p.tile_k = 1;
+  p.unroll_k = false;
+  p.n_outer = false;
+  p.parallel = parallel;
+  return p;
+}
+
 void schedule_dense(Schedule &sch, const Tensor &mm, const Tensor &out, const DenseParams &p) {
   internal_check(mm.ndim() == 2 && mm.reduce_axis().size() == 1 && out.shape() == mm.shape())
       << "dense schedule needs a matrix product with one reduction and an output of its shape";

@@ -75,6 +75,10 @@ struct DenseParams {
   bool parallel = false;   ///< the fused tile loop runs on the thread pool
 };
 
+/// The untuned schedule of a matrix product with `n` columns: one row at a time, one vector of
+/// columns, the reduction in order. The dense template's default config is this schedule.
+DenseParams default_dense_params(int64_t n, int lanes, bool parallel);
+
 /// Schedules the matrix product `mm` (a 2-D reduction over one axis: dense or matmul) reaching
 /// kernel output `out` through inlined element-wise stages (or out == mm):
 ///

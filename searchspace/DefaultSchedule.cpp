@@ -105,15 +105,8 @@ Schedule default_schedule(const std::vector<Tensor> &outputs, const CpuOptions &
       done = {sch[conv].get(), sch[out].get()};
       for (const Tensor &f : a.computed_inputs) done.insert(sch[f].get());
     } else if ((tag == "dense" || tag == "matmul") && conv.ndim() == 2) {
-      // The dense template's default config: one row, a vector of columns, k in order.
-      DenseParams p;
-      p.tile_m = 1;
-      p.tile_n = std::min<int64_t>(conv.dim(1), opt.float_lanes);
-      p.tile_k = 1;
-      p.unroll_k = false;
-      p.n_outer = false;
-      p.parallel = opt.parallel;
-      schedule_dense(sch, conv, out, p);
+      schedule_dense(sch, conv, out,
+                     default_dense_params(conv.dim(1), opt.float_lanes, opt.parallel));
       done = {sch[conv].get(), sch[out].get()};
       for (const Tensor &f : a.computed_inputs) done.insert(sch[f].get());
     } else if (tag == "matmul_packed" || tag == "dense_packed") {

@@ -113,8 +113,12 @@ class DenseTemplate final : public ScheduleTemplate {
   Config default_config(const ConfigSpace &space, const graph::FusedCompute &fc,
                         int lanes) const override {
     DenseAnatomy a = checked(fc);
-    int64_t tile_n = a.n < lanes ? a.n : lanes;
-    return space.from_values({{a.m, 1}, {(a.n + tile_n - 1) / tile_n, tile_n}, {a.k, 1}, {0}, {0}});
+    DenseParams p = default_dense_params(a.n, lanes, false);
+    return space.from_values({{a.m / p.tile_m, p.tile_m},
+                              {(a.n + p.tile_n - 1) / p.tile_n, p.tile_n},
+                              {a.k / p.tile_k, p.tile_k},
+                              {p.unroll_k ? 1 : 0},
+                              {p.n_outer ? 1 : 0}});
   }
 
   std::string describe(const graph::FusedCompute &fc) const override {
