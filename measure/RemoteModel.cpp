@@ -89,10 +89,6 @@ std::string normalize_arch(std::string arch) {
   return arch;
 }
 
-std::string triple_arch(const std::string &triple) {
-  return normalize_arch(triple.substr(0, triple.find('-')));
-}
-
 /// The session after Hello: uploads, the run, and the removal of the uploads.
 RunModelReply run_session(WorkerClient &client, const std::string files[3],
                           const std::vector<ModelTensor> &inputs, const RemoteRunOptions &opt) {
@@ -153,6 +149,10 @@ ModuleSummary read_module_summary(const std::string &dir) {
     s.arena_bytes = root["arena_bytes"].get<int64_t>();
   }
   return s;
+}
+
+std::string triple_arch(const std::string &triple) {
+  return normalize_arch(triple.substr(0, triple.find('-')));
 }
 
 std::string target_arch(const std::string &target) {

@@ -29,6 +29,10 @@ struct ModuleSummary {
 /// autotune module of the supported format version, or describes malformed tensors.
 ModuleSummary read_module_summary(const std::string &dir);
 
+/// The architecture of a triple ("aarch64" for "aarch64-linux-gnu"; "arm64" and "amd64" are
+/// spelled "aarch64" and "x86_64").
+std::string triple_arch(const std::string &triple);
+
 /// The architecture of a target string's -mtriple ("aarch64" for "llvm -mtriple=aarch64-linux-gnu
 /// -mcpu=cortex-a72"); empty when the string names no triple.
 std::string target_arch(const std::string &target);

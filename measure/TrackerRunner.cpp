@@ -6,8 +6,10 @@
 #include <deque>
 #include <iostream>
 #include <mutex>
+#include <set>
 #include <thread>
 
+#include "measure/RemoteModel.h"
 #include "measure/Session.h"
 #include "measure/worker/TrackerClient.h"
 
@@ -33,6 +35,7 @@ struct TrackerRunner::Impl {
   std::unique_ptr<TrackerClient> tracker;
   std::vector<std::unique_ptr<Server>> pool;
   int64_t retries = 0;
+  std::set<int64_t> warned_arch;  ///< servers already reported as the wrong architecture
 
   std::string tracker_address() const {
     return opt.tracker_host + ":" + std::to_string(opt.tracker_port);
@@ -83,7 +86,20 @@ struct TrackerRunner::Impl {
           KeyState st;
           std::vector<ServerRecord> got =
               tracker->request(opt.key, want, waiting && !first_try ? 5.0 : 0.0, opt.priority, &st);
-          for (const ServerRecord &r : got) add_server(r);
+          std::vector<int64_t> wrong_arch;
+          for (const ServerRecord &r : got) {
+            if (opt.arch.empty() || triple_arch(r.info.triple) == opt.arch) {
+              add_server(r);
+              continue;
+            }
+            wrong_arch.push_back(r.id);
+            if (warned_arch.insert(r.id).second) {
+              log("server #" + std::to_string(r.id) + " (" + r.host + ":" +
+                  std::to_string(r.port) + ") of key '" + opt.key + "' runs " + r.info.triple +
+                  ", but the kernels are built for " + opt.arch + ": not using it");
+            }
+          }
+          if (!wrong_arch.empty()) tracker->release(wrong_arch);
           if (!got.empty() && waiting && Clock::now() - start > std::chrono::seconds(5)) {
             log("got " + std::to_string(got.size()) + " '" + opt.key + "' server(s); measuring");
           }
@@ -91,6 +107,11 @@ struct TrackerRunner::Impl {
           problem = "no free '" + opt.key + "' server at the tracker " + tracker_address() + " (" +
                     std::to_string(st.free) + " free, " + std::to_string(st.busy) + " busy, " +
                     std::to_string(st.queued) + " requests waiting)";
+          if (!wrong_arch.empty()) {
+            problem = "the free '" + opt.key + "' servers run another architecture than " +
+                      opt.arch;
+            tracker_failed = true;  // back off: asking again at once would get them again
+          }
         } catch (const std::exception &e) {
           tracker.reset();
           tracker_failed = true;

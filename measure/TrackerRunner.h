@@ -21,6 +21,9 @@ struct TrackerRunnerOptions {
   uint16_t tracker_port = 9190;
   std::string key;    ///< the device's tracker key ("rk3399")
   std::string token;  ///< shared secret of the tracker and the servers
+  /// The architecture the candidates are built for ("aarch64"); servers of the key that run
+  /// another one are given back with a message instead of failing every trial. Empty: any.
+  std::string arch;
   int priority = 0;   ///< higher-priority clients get free servers first
   int max_servers = 0;   ///< most servers to lease at once; 0: every free one
   int max_attempts = 3;  ///< machine failures before a trial is reported as failed

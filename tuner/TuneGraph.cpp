@@ -13,6 +13,7 @@
 #include "db/SqliteDatabase.h"
 #include "measure/Builder.h"
 #include "measure/Runner.h"
+#include "measure/RemoteModel.h"
 #include "measure/TrackerRunner.h"
 #include "measure/worker/TrackerProtocol.h"
 #include "tuner/Progress.h"
@@ -63,6 +64,7 @@ std::unique_ptr<measure::Runner> make_runner(const TuneGraphOptions &opt,
   measure::TrackerRunnerOptions ropt;
   measure::parse_host_port(opt.tracker, "--tracker", &ropt.tracker_host, &ropt.tracker_port);
   ropt.key = opt.tracker_key;
+  ropt.arch = measure::triple_arch(target.triple);
   ropt.token = opt.rpc_token;
   if (ropt.token.empty()) {
     if (const char *t = std::getenv("AUTOTUNE_RPC_TOKEN")) ropt.token = t;

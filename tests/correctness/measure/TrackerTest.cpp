@@ -182,7 +182,8 @@ class TrackerRunnerTest : public test::VaddKernelSuite {
 /// heartbeat. Keeps the registration open while it lives.
 class DeadServerRegistration {
  public:
-  explicit DeadServerRegistration(uint16_t tracker_port) {
+  explicit DeadServerRegistration(uint16_t tracker_port,
+                                  const std::string &triple = "x86_64-linux-gnu") {
     uint16_t dead_port;
     {
       TcpServer probe("127.0.0.1", 0, WorkerOptions{});
@@ -196,7 +197,7 @@ class DeadServerRegistration {
     reg.host = "127.0.0.1";
     reg.port = dead_port;
     reg.info.version = "test";
-    reg.info.triple = "x86_64-linux-gnu";
+    reg.info.triple = triple;
     channel_->send(to_frame(reg));
     EXPECT_EQ(channel_->receive()->type, MessageType::Registered);
   }
@@ -240,6 +241,29 @@ TEST_F(TrackerRunnerTest, BatchesSpreadOverServersAndSurviveADeadOne) {
   s2.stop();
   EXPECT_EQ(s1.sessions(), 1);
   EXPECT_EQ(s2.sessions(), 1);
+}
+
+TEST_F(TrackerRunnerTest, ServersOfAnotherArchitectureAreNotUsed) {
+  RunningTracker tracker;
+  DeadServerRegistration foreign(tracker.port(), "riscv64-linux-gnu");
+  RunningServer s1(tracker.port(), "board");
+  ASSERT_TRUE(wait_for_servers(tracker.get(), "board", 2));
+  std::vector<std::string> log;
+  TrackerRunnerOptions opt = options(tracker.port(), &log);
+  opt.arch = "x86_64";
+  TrackerRunner runner(opt);
+  std::vector<RunResult> r = runner.run({input(kGood), input(kGood), input(kGood)});
+  for (const RunResult &x : r) EXPECT_EQ(x.status, MeasureStatus::Ok) << x.error;
+  EXPECT_EQ(runner.servers(), 1);
+  EXPECT_EQ(runner.retries(), 0);
+  ASSERT_FALSE(log.empty());
+  EXPECT_NE(log[0].find("runs riscv64-linux-gnu"), std::string::npos) << log[0];
+  // The foreign server went back to the tracker: free for a client that can use it.
+  bool foreign_free = false;
+  for (const ServerStatus &st : tracker.get().summary().servers) {
+    if (st.server.info.triple == "riscv64-linux-gnu") foreign_free = !st.leased;
+  }
+  EXPECT_TRUE(foreign_free);
 }
 
 TEST_F(TrackerRunnerTest, AHangingKernelTimesOutOnTheServer) {
