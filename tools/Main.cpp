@@ -384,6 +384,10 @@ int main(int argc, char **argv) {
                    "then the device's default)");
   tune->add_option("--trials", topt.task.trials, "trials per task")->check(CLI::Range(1, 1000000));
   tune->add_option("--budget", topt.budget, "total trials over all tasks (overrides --trials)");
+  tune->add_option("--scheduler", topt.scheduler,
+                   "how --budget is shared: gain (default: batch by batch to the task expected "
+                   "to cut the model's latency most) or sequential (split by count x FLOPs)")
+      ->check(CLI::IsMember({"gain", "sequential"}));
   tune->add_option("--tuner", topt.task.tuner, "xgb (default: cost model), random, grid or ga")
       ->check(CLI::IsMember({"xgb", "random", "grid", "ga"}));
   tune->add_option("--db", topt.db_path,

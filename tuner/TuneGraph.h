@@ -12,6 +12,10 @@ namespace autotune::tuner {
 struct TuneGraphOptions {
   TuneOptions task;             ///< per-task loop settings (trials = per-task budget)
   int64_t budget = 0;           ///< total trials over all tasks (0: `task.trials` each)
+  /// How a budget is shared: "gain" (batch by batch, to the task expected to cut the model's
+  /// latency most; TaskScheduler.h) or "sequential" (split up front by count x FLOPs, then the
+  /// tasks one after another).
+  std::string scheduler = "gain";
   std::vector<std::string> tasks;  ///< only these tasks: indices ("0", "3") or name substrings
   int threads = 1;              ///< threads of the measured kernels
   int build_threads = 2;        ///< parallel builds
