@@ -26,20 +26,29 @@ void schedule_simple(Schedule &sch, const Tensor &t, const CpuOptions &opt) {
   if (axes.empty()) return;
   int64_t last = *as_const_int(axes.back().dom().extent);
   bool vec = last >= opt.float_lanes && !is_reduction(s.get());
-  IterVar outer;
   std::vector<IterVar> outer_axes(axes.begin(), axes.end() - 1);
   if (vec) {
     auto [lo, li] = s.split(axes.back(), opt.float_lanes);
     s.vectorize(li);
     outer_axes.push_back(lo);
   } else if (!is_reduction(s.get())) {
+    // A short innermost axis (the 3 channels of an image's blocked layout) is unrolled, so
+    // that the loop around it does the counting.
+    if (last > 1 && last <= 4) s.unroll(axes.back());
     outer_axes.push_back(axes.back());
   }
-  // Reduction axes stay innermost; fuse the spatial ones into one parallel loop.
-  if (outer_axes.empty()) return;
+  // Reduction axes stay innermost. For a parallel loop, fuse leading spatial axes until there
+  // are enough iterations to share; fusing more (or fusing without threads) only costs a
+  // division and a modulo per iteration to recover the indices.
+  if (outer_axes.empty() || !opt.parallel) return;
   IterVar fused = outer_axes[0];
-  for (size_t i = 1; i < outer_axes.size(); ++i) fused = s.fuse(fused, outer_axes[i]);
-  if (opt.parallel) s.parallel(fused);
+  int64_t iterations = *as_const_int(fused.dom().extent);
+  for (size_t i = 1; i < outer_axes.size() && iterations < 64; ++i) {
+    if (!vec && !is_reduction(s.get()) && i + 1 == outer_axes.size() && last <= 4) break;
+    iterations *= *as_const_int(outer_axes[i].dom().extent);
+    fused = s.fuse(fused, outer_axes[i]);
+  }
+  s.parallel(fused);
 }
 
 /// A reduction output: accumulate `lanes` adjacent outputs in a local vector.
