@@ -140,9 +140,18 @@ void schedule_conv2d_nchwc(Schedule &sch, const Tensor &conv, const Tensor &out,
   so.vectorize(ax[4]);
   IterVar row_loop = oho;
   if (p.parallel) {
+    // Fuse at least as many outer loops as it takes to have kMinParallelIterations to share:
+    // a config tuned single-threaded (where parallel_fuse changes nothing) must not leave a
+    // multi-threaded deployment with one parallel iteration (batch 1, parallel_fuse 1).
+    constexpr int64_t kMinParallelIterations = 8;
+    const int64_t extents[3] = {conv.dim(0), conv.dim(1), *as_const_int(oho.dom().extent)};
+    int fuse = p.parallel_fuse;
+    int64_t iterations = 1;
+    for (int i = 0; i < fuse; ++i) iterations *= extents[i];
+    while (fuse < 3 && iterations < kMinParallelIterations) iterations *= extents[fuse++];
     IterVar fused = ax[0];
-    if (p.parallel_fuse >= 2) fused = so.fuse(fused, ax[1]);
-    if (p.parallel_fuse >= 3) row_loop = fused = so.fuse(fused, oho);
+    if (fuse >= 2) fused = so.fuse(fused, ax[1]);
+    if (fuse >= 3) row_loop = fused = so.fuse(fused, oho);
     so.parallel(fused);
   }
 

@@ -48,7 +48,7 @@ struct Conv2dNchwcParams {
   /// tile by tile, then written out by the output stage in one pass per row).
   bool acc_at_row = false;
   /// How many of the outer output loops (batch, channel chunk, row tile) are fused into the
-  /// parallel loop: 1 to 3.
+  /// parallel loop: 1 to 3; more are fused when these give fewer than 8 iterations to share.
   int parallel_fuse = 3;
   bool parallel = false;
 };

@@ -7,6 +7,8 @@
 #include "ir/graph/GraphPipeline.h"
 #include "searchspace/Conv2dNchwcTemplate.h"
 #include "searchspace/Task.h"
+#include "ir/core/IRVisitor.h"
+#include "ir/lower/Lower.h"
 #include "tests/common/FusedGraph.h"
 #include "tests/common/GraphBuilder.h"
 #include "tests/common/TestUtil.h"
@@ -344,6 +346,44 @@ TEST(ResNet50Spaces, DenseClassifierSpace) {
   EXPECT_EQ(tasks[0].tmpl->default_config(s, fc, kLanes).to_json(),
             R"({"tile_m":[1,1],"tile_n":[125,8],"tile_k":[2048,1],"unroll_k":[0],)"
             R"("tile_order":[0]})");
+}
+
+/// Extents of the parallel loops of a lowered kernel.
+std::vector<int64_t> parallel_extents(const ir::Stmt &body) {
+  struct Finder : ir::IRVisitor {
+    std::vector<int64_t> extents;
+    using ir::IRVisitor::visit;
+    void visit(const ir::For *op) override {
+      if (op->kind == ir::ForKind::Parallel) extents.push_back(*ir::as_const_int(op->extent));
+      ir::IRVisitor::visit(op);
+    }
+  } finder;
+  finder(body);
+  return finder.extents;
+}
+
+TEST(ResNet50Spaces, ParallelKernelsShareEnoughIterationsWhateverParallelFuseSays) {
+  // Batch 1: parallel_fuse 1 alone would give one parallel iteration. Tuned single-threaded,
+  // where the knob changes nothing, such a config must still use the threads when deployed.
+  for (auto [k, expected] : std::vector<std::pair<int64_t, int64_t>>{{256, 16}, {64, 4 * 56}}) {
+    std::vector<Task> tasks =
+        extract_tasks(fused_graph({conv_body(64, k, 56, 3, 1, 1)}), "llvm", kLanes);
+    ASSERT_EQ(tasks.size(), 1u);
+    const Task &t = tasks[0];
+    graph::FusedCompute fc = graph::lower_fused(*t.body);
+    Config cfg = t.tmpl->default_config(t.space, fc, kLanes);
+    std::string json = cfg.to_json();
+    json.replace(json.find("\"parallel_fuse\":[3]"), 19, "\"parallel_fuse\":[1]");
+    cfg = t.space.from_json(json);
+    std::vector<te::Tensor> args;
+    for (size_t u : fc.used_inputs) args.push_back(fc.inputs[u]);
+    args.insert(args.end(), fc.outputs.begin(), fc.outputs.end());
+    ir::LoweredFunc f = lower::lower(t.tmpl->apply(fc, cfg, kLanes, true), args, "k");
+    // The padding stage has its own parallel loop; the conv's is the one after it.
+    std::vector<int64_t> extents = parallel_extents(f.body);
+    ASSERT_EQ(extents.size(), 2u) << k;
+    EXPECT_EQ(extents[1], expected) << "output channels " << k;
+  }
 }
 
 }  // namespace
