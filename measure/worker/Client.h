@@ -17,6 +17,24 @@ class RemoteError : public std::runtime_error {
   explicit RemoteError(const std::string &msg) : std::runtime_error(msg) {}
 };
 
+/// Sends `request` and decodes the reply as a Reply, before `deadline`. ChannelError when the
+/// stream fails or the peer closes it without replying, ProtocolError for an unexpected or
+/// malformed reply, RemoteError when the peer answers Error. Shared by every client of the
+/// protocol (WorkerClient, TrackerClient).
+template <typename Reply, typename Request>
+Reply call_remote(Channel &channel, const Request &request, Deadline deadline) {
+  channel.send(to_frame(request), deadline);
+  std::optional<Frame> reply = channel.receive(deadline);
+  if (!reply) {
+    throw ChannelError(ChannelError::Kind::Closed,
+                       channel.peer() + " closed the connection without replying");
+  }
+  if (reply->type == MessageType::Error) {
+    throw RemoteError(from_frame<ErrorMessage>(*reply).message);
+  }
+  return from_frame<Reply>(*reply);
+}
+
 /// Sends requests and decodes replies. Each call throws ChannelError when the stream fails or
 /// the server closes it (Closed), ProtocolError for an unexpected or malformed reply, and
 /// RemoteError when the server answers Error.
@@ -36,9 +54,6 @@ class WorkerClient {
   Channel &channel() { return channel_; }
 
  private:
-  template <typename Reply, typename Request>
-  Reply call(const Request &request, Deadline deadline);
-
   Channel &channel_;
 };
 

@@ -14,17 +14,11 @@ struct TrackerClient::Impl {
 
   template <typename Reply, typename Request>
   Reply call(const Request &request, Deadline deadline) {
-    channel->send(to_frame(request), deadline);
-    std::optional<Frame> reply = channel->receive(deadline);
-    if (!reply) {
-      throw ChannelError(ChannelError::Kind::Closed,
-                         "the tracker " + channel->peer() + " closed the connection");
+    try {
+      return call_remote<Reply>(*channel, request, deadline);
+    } catch (const RemoteError &e) {
+      throw RemoteError("the tracker " + channel->peer() + " refused the request: " + e.what());
     }
-    if (reply->type == MessageType::Error) {
-      throw RemoteError("the tracker " + channel->peer() + " refused the request: " +
-                        from_frame<ErrorMessage>(*reply).message);
-    }
-    return from_frame<Reply>(*reply);
   }
 };
 

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "measure/worker/Client.h"
 #include "measure/worker/Handshake.h"
 #include "measure/worker/TcpChannel.h"
 
@@ -40,26 +41,19 @@ struct TrackerRegistration::Impl {
         s->registered = false;
       }
     } clear{this};
-    auto expect = [&](MessageType type) {
-      std::optional<Frame> f = ch->receive(deadline_after(30));
-      if (!f) throw ChannelError(ChannelError::Kind::Closed, "the tracker closed the connection");
-      if (f->type == MessageType::Error) {
-        throw ProtocolError("the tracker refused: " + from_frame<ErrorMessage>(*f).message);
-      }
-      if (f->type != type) {
-        throw ProtocolError(std::string("the tracker answered ") + message_type_name(f->type));
-      }
-      return *f;
-    };
-    ch->send(to_frame(HelloMessage{"autotune-rpc server", opt.token}), deadline_after(30));
-    from_frame<InfoMessage>(expect(MessageType::Info));
     RegisterMessage reg;
     reg.key = opt.key;
     reg.host = opt.host.empty() ? ch->local_address() : opt.host;
     reg.port = opt.port;
     reg.info = opt.info;
-    ch->send(to_frame(reg), deadline_after(30));
-    RegisteredMessage ok = from_frame<RegisteredMessage>(expect(MessageType::Registered));
+    RegisteredMessage ok;
+    try {
+      call_remote<InfoMessage>(*ch, HelloMessage{"autotune-rpc server", opt.token},
+                               deadline_after(30));
+      ok = call_remote<RegisteredMessage>(*ch, reg, deadline_after(30));
+    } catch (const RemoteError &e) {
+      throw ProtocolError(std::string("the tracker refused: ") + e.what());
+    }
     rpc_log("registered with the tracker " + tracker() + " as server #" + std::to_string(ok.id) +
             " (key " + opt.key + ", " + reg.host + ":" + std::to_string(reg.port) + ")");
     {

@@ -15,6 +15,7 @@
 
 #include "codegen/runtime/ThreadPool.h"
 #include "ir/support/Error.h"
+#include "measure/worker/Handshake.h"
 #include "measure/worker/RunModel.h"
 #include "measure/worker/ScratchDir.h"
 #include "measure/worker/TimeKernel.h"
@@ -46,19 +47,8 @@ namespace {
 /// Reference outputs kept at once (a tuning run uses one per task at a time).
 constexpr size_t kMaxReferences = 4;
 
-void log_line(const std::string &msg) {
-  std::cerr << "autotune-rpc[" << getpid() << "]: " << msg << std::endl;
-}
-
-/// Ends a session over a malformed request: logs why and tells the client, best effort (the
-/// connection may be gone already).
-void close_with_protocol_error(Channel &channel, const ProtocolError &e) {
-  log_line("closing the session with " + channel.peer() + ": " + e.what());
-  try {
-    channel.send(to_frame(ErrorMessage{e.what()}), deadline_after(5));
-  } catch (const std::exception &) {
-  }
-}
+/// Log lines and rejections go through the server's common helpers (Handshake.h).
+void log_line(const std::string &msg) { rpc_log(msg); }
 
 const char *host_triple() {
 #if defined(__x86_64__)
@@ -142,12 +132,13 @@ Worker::~Worker() {
 // ---- Session ------------------------------------------------------------------------------------
 
 bool Worker::serve(Channel &channel, bool greeted) {
+  if (!greeted && !accept_hello(channel, opt_.token, info_, no_deadline())) return false;
   while (true) {
     std::optional<Frame> request;
     try {
       request = channel.receive();
     } catch (const ProtocolError &e) {
-      close_with_protocol_error(channel, e);
+      reject_connection(channel, e.what());
       return false;
     } catch (const ChannelError &e) {
       if (e.kind() != ChannelError::Kind::Closed) log_line(e.what());
@@ -156,30 +147,12 @@ bool Worker::serve(Channel &channel, bool greeted) {
     if (!request) return false;  // the client closed the stream between requests
 
     try {
-      if (!greeted) {
-        if (request->type != MessageType::Hello) {
-          throw ProtocolError(std::string("expected Hello as the first message, got ") +
-                              message_type_name(request->type));
-        }
-        HelloMessage hello = from_frame<HelloMessage>(*request);
-        if (!opt_.token.empty() && hello.token != opt_.token) {
-          log_line("rejected client '" + hello.client + "' from " + channel.peer() +
-                   ": wrong token");
-          channel.send(to_frame(ErrorMessage{"wrong token: this server requires the token "
-                                             "given by --token or AUTOTUNE_RPC_TOKEN"}),
-                       deadline_after(5));
-          return false;
-        }
-        channel.send(to_frame(info_));
-        greeted = true;
-        continue;
-      }
       if (request->type == MessageType::Shutdown) {
         return from_frame<ShutdownMessage>(*request).stop_server;
       }
       channel.send(handle(*request));
     } catch (const ProtocolError &e) {
-      close_with_protocol_error(channel, e);
+      reject_connection(channel, e.what());
       return false;
     } catch (const ChannelError &e) {
       if (e.kind() != ChannelError::Kind::Closed) log_line(e.what());
