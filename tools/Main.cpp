@@ -322,6 +322,9 @@ int main(int argc, char **argv) {
   demo->add_option("--size", n, "matrix size n (n x n x n)")->check(CLI::Range(1, 8192));
   demo->add_option("--threads", demo_threads, "worker threads")->check(CLI::Range(1, 256));
 
+  const std::string kTrackerHelp =
+      "HOST:PORT of the RPC tracker for an rpc device (default: $AUTOTUNE_TRACKER, then the "
+      "device's default)";
   std::string model, module_dir, output_dir, device = "local", db_path, target, tracker;
   std::vector<std::string> inputs;
   int threads = 1, repeat = 20;
@@ -333,9 +336,7 @@ int main(int argc, char **argv) {
   run->add_option("--module", module_dir,
                   "a module directory from `autotune build` (instead of --model)");
   run->add_option("--device", device, "where to run (see `autotune devices`; default local)");
-  run->add_option("--tracker", tracker,
-                  "HOST:PORT of the RPC tracker for an rpc device (default: $AUTOTUNE_TRACKER, "
-                  "then the device's default)");
+  run->add_option("--tracker", tracker, kTrackerHelp);
   run->add_option("--input", inputs, "NAME=FILE (.npy or ONNX TensorProto .pb), once per input");
   run->add_option("--output-dir", output_dir, "where to write <output>.npy")->required();
   run->add_option("--threads", threads, "worker threads")->check(CLI::Range(1, 256));
@@ -346,9 +347,7 @@ int main(int argc, char **argv) {
   bench->add_option("--module", module_dir,
                     "a module directory from `autotune build` (instead of --model)");
   bench->add_option("--device", device, "where to run (see `autotune devices`; default local)");
-  bench->add_option("--tracker", tracker,
-                    "HOST:PORT of the RPC tracker for an rpc device (default: $AUTOTUNE_TRACKER, "
-                    "then the device's default)");
+  bench->add_option("--tracker", tracker, kTrackerHelp);
   bench->add_option("--threads", threads, "worker threads")->check(CLI::Range(1, 256));
   bench->add_option("--repeat", repeat, "timed runs")->check(CLI::Range(1, 100000));
 
@@ -379,9 +378,7 @@ int main(int argc, char **argv) {
   tune->add_option("--model", model, "the ONNX model")->required();
   tune->add_option("--device", device,
                    "the device to tune for (see `autotune devices`; default local)");
-  tune->add_option("--tracker", tracker,
-                   "HOST:PORT of the RPC tracker for an rpc device (default: $AUTOTUNE_TRACKER, "
-                   "then the device's default)");
+  tune->add_option("--tracker", tracker, kTrackerHelp);
   tune->add_option("--trials", topt.task.trials, "trials per task")->check(CLI::Range(1, 1000000));
   tune->add_option("--budget", topt.budget, "total trials over all tasks (overrides --trials)");
   tune->add_option("--scheduler", topt.scheduler,
